@@ -1,0 +1,173 @@
+#include "emu/events.h"
+
+#include <inttypes.h>
+
+#include "common/bits.h"
+
+static const char *const kind_names[EV_KIND_COUNT] = {
+    [EV_BOOT] = "boot",
+    [EV_CONSOLE] = "console",
+    [EV_EXCEPTION] = "exception",
+    [EV_SYSCALL] = "syscall",
+    [EV_SLAT_VIOLATION] = "slat_violation",
+    [EV_EXIT] = "exit",
+};
+
+const char *emu_event_kind_name(emu_event_kind k)
+{
+    return (unsigned)k < EV_KIND_COUNT ? kind_names[k] : "unknown";
+}
+
+const char *emu_exit_reason_name(emu_exit_reason r)
+{
+    switch (r) {
+    case EXIT_GUEST:        return "guest";
+    case EXIT_BUDGET:       return "budget";
+    case EXIT_TRIPLE_FAULT: return "triple_fault";
+    case EXIT_HALT:         return "halt";
+    case EXIT_VIOLATION:    return "violation";
+    case EXIT_INTERNAL:     return "internal";
+    }
+    return "unknown";
+}
+
+const char *emu_access_name(emu_access a)
+{
+    switch (a) {
+    case ACC_READ:    return "read";
+    case ACC_WRITE:   return "write";
+    case ACC_EXECUTE: return "execute";
+    }
+    return "unknown";
+}
+
+static void rights_str(unsigned r, char out[5])
+{
+    out[0] = (r & 1) ? 'R' : '-';
+    out[1] = (r & 2) ? 'W' : '-';
+    out[2] = (r & 4) ? 'K' : '-';
+    out[3] = (r & 8) ? 'U' : '-';
+    out[4] = 0;
+}
+
+static void json_string(FILE *out, const char *s, size_t len)
+{
+    fputc('"', out);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"':  fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\r': fputs("\\r", out); break;
+        case '\t': fputs("\\t", out); break;
+        default:
+            /* Guest bytes are not UTF-8 by contract: escape everything outside ASCII. */
+            if (c < 0x20 || c >= 0x7f)
+                fprintf(out, "\\u%04x", c);
+            else
+                fputc(c, out);
+        }
+    }
+    fputc('"', out);
+}
+
+static size_t cstrlen(const char *s)
+{
+    size_t n = 0;
+    while (s && s[n])
+        n++;
+    return n;
+}
+
+void emu_event_write_json(const emu_event *ev, FILE *out)
+{
+    fprintf(out, "{\"kind\":\"%s\",\"icount\":%" PRIu64 ",\"vtl\":%u,\"cpl\":%u,\"rip\":\"0x%" PRIx64 "\"",
+            emu_event_kind_name(ev->kind), ev->icount, ev->vtl, ev->cpl, ev->rip);
+    char r[5];
+    switch (ev->kind) {
+    case EV_BOOT:
+        fputs(",\"image\":", out);
+        json_string(out, ev->text, cstrlen(ev->text));
+        fprintf(out, ",\"entry\":\"0x%" PRIx64 "\"", ev->entry);
+        break;
+    case EV_CONSOLE:
+        fputs(",\"text\":", out);
+        json_string(out, ev->text, ev->text_len);
+        break;
+    case EV_EXCEPTION:
+        fprintf(out, ",\"vector\":%u", ev->vector);
+        if (ev->has_error_code)
+            fprintf(out, ",\"error_code\":%" PRIu32, ev->error_code);
+        if (ev->has_gva)
+            fprintf(out, ",\"gva\":\"0x%" PRIx64 "\"", ev->gva);
+        break;
+    case EV_SYSCALL:
+        fprintf(out, ",\"nr\":%" PRIu64, ev->nr);
+        break;
+    case EV_SLAT_VIOLATION:
+        rights_str(ev->rights, r);
+        fprintf(out, ",\"gva\":\"0x%" PRIx64 "\",\"gpa\":\"0x%" PRIx64 "\",\"access\":\"%s\",\"rights\":\"%s\"",
+                ev->gva, ev->gpa, emu_access_name(ev->access), r);
+        break;
+    case EV_EXIT:
+        fprintf(out, ",\"code\":%d,\"reason\":\"%s\"", ev->code, emu_exit_reason_name(ev->reason));
+        if (ev->message) {
+            fputs(",\"message\":", out);
+            json_string(out, ev->message, cstrlen(ev->message));
+        }
+        break;
+    case EV_KIND_COUNT:
+        break;
+    }
+    fputc('}', out);
+}
+
+static const char *vector_name(unsigned v)
+{
+    static const char *const names[32] = {
+        "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO", "#TS", "#NP",
+        "#SS", "#GP", "#PF", "?", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
+    };
+    if (v < 32 && names[v])
+        return names[v];
+    return "int";
+}
+
+void emu_event_write_text(const emu_event *ev, FILE *out)
+{
+    fprintf(out, "[%10" PRIu64 "] VTL%u CPL%u %016" PRIx64 "  %-9s", ev->icount, ev->vtl, ev->cpl, ev->rip,
+            emu_event_kind_name(ev->kind));
+    char r[5];
+    switch (ev->kind) {
+    case EV_BOOT:
+        fprintf(out, " %s entry=0x%" PRIx64, ev->text, ev->entry);
+        break;
+    case EV_CONSOLE:
+        fprintf(out, " %zu bytes", ev->text_len);
+        break;
+    case EV_EXCEPTION:
+        fprintf(out, " vector=%u %s", ev->vector, vector_name(ev->vector));
+        if (ev->has_error_code)
+            fprintf(out, " error_code=0x%" PRIx32, ev->error_code);
+        if (ev->has_gva)
+            fprintf(out, " cr2=0x%" PRIx64, ev->gva);
+        break;
+    case EV_SYSCALL:
+        fprintf(out, " nr=%" PRIu64, ev->nr);
+        break;
+    case EV_SLAT_VIOLATION:
+        rights_str(ev->rights, r);
+        fprintf(out, " %s gva=0x%" PRIx64 " gpa=0x%" PRIx64 " rights=%s", emu_access_name(ev->access), ev->gva,
+                ev->gpa, r);
+        break;
+    case EV_EXIT:
+        fprintf(out, " code=%d reason=%s", ev->code, emu_exit_reason_name(ev->reason));
+        if (ev->message)
+            fprintf(out, " (%s)", ev->message);
+        break;
+    case EV_KIND_COUNT:
+        break;
+    }
+    fputc('\n', out);
+}

@@ -1,0 +1,65 @@
+/* The event stream (DESIGN.md §7): every observable step of the machine is one event.
+ * The CLI trace, the JSON Lines file, scripts and the debugger all read this stream. */
+#ifndef EMU_EVENTS_H
+#define EMU_EVENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum emu_event_kind {
+    EV_BOOT,
+    EV_CONSOLE,
+    EV_EXCEPTION,
+    EV_SYSCALL,
+    EV_SLAT_VIOLATION,
+    EV_EXIT,
+    EV_KIND_COUNT
+} emu_event_kind;
+
+/* Why a run ended, for the exit event and the process status. */
+typedef enum emu_exit_reason {
+    EXIT_GUEST,         /* the guest wrote port 0xF4 */
+    EXIT_BUDGET,        /* --max-insns ran out */
+    EXIT_TRIPLE_FAULT,
+    EXIT_HALT,          /* hlt with nothing to wake the CPU */
+    EXIT_VIOLATION,     /* an isolation violation nobody handles */
+    EXIT_INTERNAL,      /* a bug in vtlemu */
+} emu_exit_reason;
+
+typedef enum emu_access { ACC_READ = 0, ACC_WRITE = 1, ACC_EXECUTE = 2 } emu_access;
+
+typedef struct emu_event {
+    emu_event_kind kind;
+    uint64_t icount;       /* instructions retired before the event's point, all VTLs */
+    unsigned vtl, cpl;
+    uint64_t rip;
+    /* Kind-specific; which fields are meaningful depends on kind. */
+    unsigned vector;
+    bool has_error_code;
+    uint32_t error_code;
+    bool has_gva;
+    uint64_t gva, gpa, spa;
+    emu_access access;
+    unsigned rights;
+    uint64_t nr;                 /* syscall number (RAX) */
+    const char *text;            /* console text (not NUL-terminated), image path */
+    size_t text_len;
+    uint64_t entry;              /* boot: image entry point */
+    int code;                    /* exit: process status */
+    emu_exit_reason reason;
+    const char *message;         /* exit: one-line explanation when not a guest exit */
+} emu_event;
+
+const char *emu_event_kind_name(emu_event_kind k);
+const char *emu_exit_reason_name(emu_exit_reason r);
+const char *emu_access_name(emu_access a);
+
+/* One JSON object, no newline, fields in the documented order. Returns bytes written
+ * (truncated output is still valid JSON only if it fit: callers size buf generously). */
+void emu_event_write_json(const emu_event *ev, FILE *out);
+/* The human-readable one-line form used on stderr by `vtlemu run`. */
+void emu_event_write_text(const emu_event *ev, FILE *out);
+
+#endif

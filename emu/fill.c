@@ -1,0 +1,104 @@
+/* Unicorn's TLB-fill hook (UC_TLB_VIRTUAL): the guest page walk (mmu/) and then the
+ * SLAT of the running VTL (slat/) decide the SPA and the rights Unicorn caches. */
+#include "common/bits.h"
+#include "emu/machine_priv.h"
+
+/* CPU-internal descriptor-table reads made while CS still reads ring 3 (segment loads,
+ * iretq to ring 3) are supervisor accesses: recognise them by address. */
+static bool in_table(uint64_t page, const uc_x86_mmr *t)
+{
+    if (t->limit == 0 && t->base == 0)
+        return false;
+    uint64_t lo = align_down(t->base, PAGE_SIZE), hi = t->base + t->limit;
+    return page >= lo && page <= hi;
+}
+
+static bool implicit_supervisor(vtl_machine *m, uint64_t page)
+{
+    uc_x86_mmr gdtr, idtr, ldtr, tr;
+    int ids[4] = { UC_X86_REG_GDTR, UC_X86_REG_IDTR, UC_X86_REG_LDTR, UC_X86_REG_TR };
+    void *vals[4] = { &gdtr, &idtr, &ldtr, &tr };
+    uc_reg_read_batch(m->uc, ids, vals, 4);
+    return in_table(page, &gdtr) || in_table(page, &idtr) || in_table(page, &ldtr) || in_table(page, &tr);
+}
+
+static void violation(vtl_machine *m, uint64_t gva, uint64_t gpa, emu_access acc, unsigned cpl)
+{
+    slat_entry e = { 0 };
+    slat_lookup(m->slat0, gpa, &e);
+    emu_event ev = { .kind = EV_SLAT_VIOLATION, .vtl = 0, .cpl = cpl, .gva = gva, .gpa = gpa,
+                     .access = acc, .rights = e.rights };
+    emu_emit(m, &ev);
+    if (!range_within(gpa, 1, physmem_ram_size(m->pm)))
+        emu_stop_exit(m, EMU_STATUS_VIOLATION, EXIT_VIOLATION,
+                      "%s of GPA 0x%llx (GVA 0x%llx) is outside guest RAM", emu_access_name(acc),
+                      (unsigned long long)gpa, (unsigned long long)gva);
+    else
+        emu_stop_exit(m, EMU_STATUS_VIOLATION, EXIT_VIOLATION,
+                      "SLAT violation: %s of GPA 0x%llx (GVA 0x%llx) denied and no higher VTL handles it",
+                      emu_access_name(acc), (unsigned long long)gpa, (unsigned long long)gva);
+}
+
+bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry *e, void *ud)
+{
+    vtl_machine *m = ud;
+    (void)uc;
+    if (m->stop == STOP_EXIT)
+        return false;
+
+    mmu_ctrl ctrl;
+    emu_mmu_ctrl(m, &ctrl);
+    uint64_t rflags = cpu_reg(m->uc, UC_X86_REG_RFLAGS);
+    unsigned cpl = emu_cpl(m);
+    if (cpl == 3 && implicit_supervisor(m, vaddr))
+        cpl = 0;
+
+    mmu_access acc = type == UC_MEM_WRITE ? MMU_WRITE : type == UC_MEM_FETCH ? MMU_FETCH : MMU_READ;
+    emu_access eacc = (emu_access)acc;
+    mmu_mem mem = emu_pt_mem_ops;
+    mem.ctx = m;
+    mmu_req req = { .gva = vaddr, .access = acc, .cpl = cpl, .rflags_ac = (rflags & RFLAGS_AC) != 0, .set_ad = true };
+    mmu_result r;
+    mmu_walk(&ctrl, &mem, &req, &r);
+
+    switch (r.kind) {
+    case MMU_OK:
+        break;
+    case MMU_NO_PAGING:
+        r.gpa = vaddr;
+        r.can_read = r.can_write = r.can_fetch = true;
+        break;
+    case MMU_PAGE_FAULT:
+        m->stop = acc == MMU_FETCH ? STOP_FETCH_FAULT : STOP_EXCEPTION;
+        m->exc = (pending_exc){ .vector = 14, .has_error_code = true, .error_code = r.error_code,
+                                .has_cr2 = true, .cr2 = vaddr };
+        return false;
+    case MMU_NONCANONICAL:
+        m->stop = STOP_EXCEPTION;
+        m->exc = (pending_exc){ .vector = 13, .has_error_code = true, .error_code = 0 };
+        return false;
+    case MMU_PT_ACCESS:
+        violation(m, vaddr, r.pt_gpa, ACC_READ, cpl);
+        return false;
+    }
+
+    uint64_t gpa_page = align_down(r.gpa, PAGE_SIZE);
+    unsigned allowed = slat_allowed_accesses(m->slat0, gpa_page, cpl);
+    if (!(allowed & (1u << acc))) {
+        violation(m, vaddr, gpa_page, eacc, cpl);
+        return false;
+    }
+    slat_entry se;
+    slat_lookup(m->slat0, gpa_page, &se);
+
+    uc_prot perms = 0;
+    if (r.can_read && (allowed & (1u << SLAT_ACC_READ)))
+        perms |= UC_PROT_READ;
+    if (r.can_write && (allowed & (1u << SLAT_ACC_WRITE)))
+        perms |= UC_PROT_WRITE;
+    if (r.can_fetch && (allowed & (1u << SLAT_ACC_EXEC)))
+        perms |= UC_PROT_EXEC;
+    e->paddr = se.spa;
+    e->perms = perms;
+    return true;
+}

@@ -1,0 +1,134 @@
+/* Exact retired-instruction counts without a per-instruction hook: each translated
+ * block adds its instruction count when it starts (UC_HOOK_BLOCK runs before the block's
+ * exit check, so a stop requested here prevents the block from running). Where an
+ * event happens inside a block, the count is resolved by decoding from the block's
+ * start up to the event's instruction with Capstone. */
+#include <string.h>
+
+#include "common/bits.h"
+#include "emu/machine_priv.h"
+
+#define MAX_INSN 15
+
+/* Bytes of guest code at gva as the current VTL would fetch them (no A/D side effects). */
+static size_t read_code(vtl_machine *m, uint64_t gva, uint8_t *buf, size_t len)
+{
+    gmem_fault f;
+    size_t got = 0;
+    unsigned cpl = emu_cpl(m);
+    while (got < len) {
+        size_t chunk = PAGE_SIZE - ((gva + got) & (PAGE_SIZE - 1));
+        if (chunk > len - got)
+            chunk = len - got;
+        if (emu_gva_rw(m, gva + got, buf + got, chunk, false, cpl, false, &f) != GMEM_OK)
+            break;
+        got += chunk;
+    }
+    return got;
+}
+
+/* Decode [pc, pc+size) and count instructions; stop early at `until` (if nonzero). */
+static uint32_t count_insns(vtl_machine *m, uint64_t pc, uint32_t size, uint64_t until)
+{
+    uint8_t buf[4096 + MAX_INSN];
+    if (size > 4096)
+        size = 4096;
+    size_t n = read_code(m, pc, buf, size);
+    const uint8_t *code = buf;
+    uint64_t addr = pc;
+    uint32_t count = 0;
+    cs_insn *insn = cs_malloc(m->cs);
+    if (!insn)
+        return 0;
+    while (n > 0 && addr < pc + size && (until == 0 || addr < until)) {
+        if (!cs_disasm_iter(m->cs, &code, &n, &addr, insn))
+            break;
+        count++;
+    }
+    cs_free(insn, 1);
+    return count;
+}
+
+static icount_slot *slot_for(vtl_machine *m, uint64_t pc, uint32_t size)
+{
+    uint64_t h = (pc ^ (pc >> 17) ^ ((uint64_t)size << 7)) * UINT64_C(0x9E3779B97F4A7C15);
+    return &m->icache[(h >> 40) & (ICOUNT_SLOTS - 1)];
+}
+
+void emu_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *ud)
+{
+    vtl_machine *m = ud;
+    icount_slot *s = slot_for(m, pc, size);
+    if (s->pc != pc || s->size != size || s->icount == 0) {
+        s->pc = pc;
+        s->size = size;
+        s->icount = count_insns(m, pc, size, 0);
+    }
+    if (m->cfg.max_insns && m->icount + s->icount > m->cfg.max_insns) {
+        /* Leave the block unexecuted; the run loop finishes the budget exactly. */
+        m->stop = STOP_BUDGET;
+        uc_emu_stop(uc);
+        return;
+    }
+    m->blk_pc = pc;
+    m->blk_size = size;
+    m->blk_icount = s->icount;
+    m->blk_base = m->icount;
+    m->blk_io_seq = 0;
+    m->icount += s->icount;
+}
+
+uint64_t emu_icount_at(vtl_machine *m, uint64_t rip)
+{
+    if (rip < m->blk_pc || rip >= m->blk_pc + m->blk_size)
+        return m->icount;
+    return m->blk_base + count_insns(m, m->blk_pc, m->blk_size, rip);
+}
+
+static bool is_io(const cs_insn *i)
+{
+    switch (i->id) {
+    case X86_INS_IN: case X86_INS_OUT:
+    case X86_INS_INSB: case X86_INS_INSW: case X86_INS_INSD:
+    case X86_INS_OUTSB: case X86_INS_OUTSW: case X86_INS_OUTSD:
+        return true;
+    default:
+        return false;
+    }
+}
+
+uint64_t emu_block_io_insn(vtl_machine *m, unsigned n, uint64_t *insn_index)
+{
+    uint8_t buf[4096 + MAX_INSN];
+    uint32_t size = m->blk_size > 4096 ? 4096 : m->blk_size;
+    size_t len = read_code(m, m->blk_pc, buf, size);
+    const uint8_t *code = buf;
+    uint64_t addr = m->blk_pc, found = 0, idx = 0;
+    cs_insn *insn = cs_malloc(m->cs);
+    if (!insn)
+        return 0;
+    while (len > 0 && cs_disasm_iter(m->cs, &code, &len, &addr, insn)) {
+        if (is_io(insn) && n-- == 0) {
+            found = insn->address;
+            break;
+        }
+        idx++;
+    }
+    cs_free(insn, 1);
+    *insn_index = idx;
+    return found;
+}
+
+int emu_insn_length(vtl_machine *m, uint64_t rip)
+{
+    uint8_t buf[MAX_INSN];
+    size_t n = read_code(m, rip, buf, sizeof(buf));
+    const uint8_t *code = buf;
+    uint64_t addr = rip;
+    int len = 0;
+    cs_insn *insn = cs_malloc(m->cs);
+    if (insn && n && cs_disasm_iter(m->cs, &code, &n, &addr, insn))
+        len = insn->size;
+    cs_free(insn, 1);
+    return len;
+}

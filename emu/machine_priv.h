@@ -1,0 +1,124 @@
+/* Private layout of vtl_machine, shared by the files of emu/ only. */
+#ifndef EMU_MACHINE_PRIV_H
+#define EMU_MACHINE_PRIV_H
+
+#include <capstone/capstone.h>
+#include <stdbool.h>
+#include <unicorn/unicorn.h>
+
+#include "common/physmem.h"
+#include "emu/cpu_state.h"
+#include "emu/machine.h"
+#include "mmu/walk.h"
+#include "slat/slat.h"
+
+/* Why the last uc_emu_start returned, as recorded by the hook that stopped it. */
+typedef enum stop_kind {
+    STOP_NONE,
+    STOP_EXCEPTION,   /* deliver `exc` through the guest IDT */
+    STOP_SYSCALL,     /* emulate `syscall` at exc.rip */
+    STOP_EXIT,        /* the run is over: exit_status/exit_reason */
+    STOP_BUDGET,      /* the next block would pass the budget */
+    STOP_FETCH_FAULT, /* a fetch fault whose instruction must be found by stepping */
+} stop_kind;
+
+typedef struct pending_exc {
+    unsigned vector;
+    bool has_error_code;
+    uint32_t error_code;
+    bool has_cr2;
+    uint64_t cr2;
+    bool software;        /* int n / int3 / into: gate DPL is checked, RIP is after */
+    uint64_t rip;         /* RIP to report and to push */
+} pending_exc;
+
+/* Per translated block: start, size in bytes and instruction count, cached. */
+typedef struct icount_slot {
+    uint64_t pc;
+    uint32_t size;
+    uint32_t icount;
+} icount_slot;
+#define ICOUNT_SLOTS 65536u
+
+struct vtl_machine {
+    emu_config cfg;
+    physmem *pm;
+    slat *slat0;
+    uc_engine *uc;
+    uc_context *ring0;            /* ring-0 64-bit template (see cpu_state.h) */
+    csh cs;                       /* Capstone, for instruction lengths and counts */
+    uint64_t slat_gen_seen;
+
+    emu_event_fn on_event;
+    void *on_event_ctx;
+    emu_console_fn on_console;
+    void *on_console_ctx;
+
+    /* Boot. */
+    bool loaded;
+    char image_path[512];
+    uint64_t entry;
+    uint64_t tss_base;
+
+    /* Instruction counting: `icount` includes the whole current block from its start. */
+    uint64_t icount;
+    uint64_t blk_pc, blk_base;
+    uint32_t blk_size, blk_icount;
+    unsigned blk_io_seq;          /* I/O instructions seen in this block execution */
+    icount_slot *icache;
+
+    /* The stop being handled. */
+    stop_kind stop;
+    pending_exc exc;
+    int exit_status;
+    emu_exit_reason exit_reason;
+    char exit_msg[200];
+    uint64_t exit_rip;
+    bool exit_rip_known;
+
+    /* Console line buffer for console events. */
+    char con[512];
+    size_t con_len;
+    uint64_t con_icount, con_rip;
+    unsigned con_cpl;
+};
+
+/* machine.c */
+void emu_emit(vtl_machine *m, emu_event *ev);
+unsigned emu_cpl(vtl_machine *m);
+void emu_stop_exit(vtl_machine *m, int status, emu_exit_reason reason, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* gmem.c: guest memory as the current VTL sees it, without touching Unicorn's TLB. */
+void emu_mmu_ctrl(vtl_machine *m, mmu_ctrl *ctrl);
+extern const mmu_mem emu_pt_mem_ops;
+typedef enum gmem_result { GMEM_OK, GMEM_PAGE_FAULT, GMEM_GP, GMEM_VIOLATION } gmem_result;
+typedef struct gmem_fault {
+    gmem_result kind;
+    uint32_t error_code;  /* #PF */
+    uint64_t gva, gpa;
+} gmem_fault;
+gmem_result emu_gva_rw(vtl_machine *m, uint64_t gva, void *buf, size_t len, bool write, unsigned cpl,
+                       bool set_ad, gmem_fault *f);
+
+/* fill.c */
+bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry *e, void *ud);
+
+/* icount.c */
+void emu_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *ud);
+/* Instructions from the current block's start up to (not including) rip. */
+uint64_t emu_icount_at(vtl_machine *m, uint64_t rip);
+/* Address of the n-th (0-based) I/O instruction of the current block, or 0. */
+uint64_t emu_block_io_insn(vtl_machine *m, unsigned n, uint64_t *insn_index);
+int emu_insn_length(vtl_machine *m, uint64_t rip);
+
+/* exc.c */
+void emu_deliver_exception(vtl_machine *m);
+void emu_do_syscall(vtl_machine *m);
+void emu_enter_ring0(vtl_machine *m, const cpu_state *s);
+
+/* devices/ports.c */
+void emu_port_hooks(vtl_machine *m);
+void emu_console_flush(vtl_machine *m);
+
+#endif

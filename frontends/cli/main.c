@@ -1,0 +1,43 @@
+/* vtlemu command line: `vtlemu run …`, --help, --version. */
+#include <stdio.h>
+#include <string.h>
+
+#include "frontends/cli/cli.h"
+
+static void usage(FILE *out)
+{
+    fputs("usage: vtlemu run [--mem SIZE] [--trace FILE] [--max-insns N] [--quiet] [--append STR] IMAGE\n"
+          "       vtlemu --help | --version\n"
+          "\n"
+          "  run            boot IMAGE (an ELF64 x86-64 kernel) as VTL0 and run it\n"
+          "  --mem SIZE     guest RAM, e.g. 256M or 1G (default 256M; 16M..64G, multiple of 2M)\n"
+          "  --trace FILE   write every event as JSON Lines to FILE\n"
+          "  --max-insns N  stop after N instructions (exit status 66)\n"
+          "  --quiet        no text trace on stderr (console output still goes to stdout)\n"
+          "  --append STR   command line handed to the guest in its boot-info page\n"
+          "\n"
+          "exit status: 0-63 the guest's value written to port 0xF4; 64 bad usage or image;\n"
+          "65 unhandled isolation violation, triple fault or hlt with nothing to wake the CPU;\n"
+          "66 instruction budget exhausted; 67 internal error\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "vtlemu: missing command (try vtlemu --help)\n");
+        return CLI_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("vtlemu %s\n", VTLEMU_VERSION);
+        return 0;
+    }
+    if (!strcmp(argv[1], "run"))
+        return cli_run(argc - 2, argv + 2);
+    fprintf(stderr, "vtlemu: unknown command '%s' (try vtlemu --help)\n", argv[1]);
+    return CLI_USAGE;
+}

@@ -1,0 +1,126 @@
+/* `vtlemu run`: boot an image, print the console on stdout and the trace on stderr. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu/machine.h"
+#include "frontends/cli/cli.h"
+
+typedef struct run_out {
+    FILE *trace;   /* JSON Lines, or NULL */
+    bool quiet;
+    char why[256]; /* the exit event's explanation, for the last stderr line */
+} run_out;
+
+static void on_event(const emu_event *ev, void *ctx)
+{
+    run_out *o = ctx;
+    if (o->trace) {
+        emu_event_write_json(ev, o->trace);
+        fputc('\n', o->trace);
+        if (ev->kind == EV_EXIT)
+            fflush(o->trace);
+    }
+    if (ev->kind == EV_EXIT) {
+        if (ev->message)
+            snprintf(o->why, sizeof(o->why), "%s (exit status %d)", ev->message, ev->code);
+        else
+            snprintf(o->why, sizeof(o->why), "guest exited with status %d", ev->code);
+    }
+    /* Console text is on stdout already; the text trace shows the rest. */
+    if (!o->quiet && ev->kind != EV_CONSOLE)
+        emu_event_write_text(ev, stderr);
+}
+
+static void on_console(unsigned vtl, const char *bytes, size_t len, void *ctx)
+{
+    (void)vtl;
+    (void)ctx;
+    fwrite(bytes, 1, len, stdout);
+    if (len && bytes[len - 1] == '\n')
+        fflush(stdout);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("vtlemu: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs(" (try vtlemu --help)\n", stderr);
+    return CLI_USAGE;
+}
+
+int cli_run(int argc, char **argv)
+{
+    emu_config cfg = { .mem_size = EMU_DEFAULT_MEM };
+    const char *trace_path = NULL, *image = NULL;
+    run_out out = { 0 };
+
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        bool has_val = i + 1 < argc;
+        if (!strcmp(a, "--mem")) {
+            if (!has_val)
+                return usage_error("%s needs a size", a);
+            if (!cli_parse_size(argv[++i], &cfg.mem_size))
+                return usage_error("bad memory size '%s'", argv[i]);
+        } else if (!strcmp(a, "--trace")) {
+            if (!has_val)
+                return usage_error("%s needs a file name", a);
+            trace_path = argv[++i];
+        } else if (!strcmp(a, "--max-insns")) {
+            if (!has_val)
+                return usage_error("%s needs a count", a);
+            if (!cli_parse_count(argv[++i], &cfg.max_insns) || cfg.max_insns == 0)
+                return usage_error("bad instruction count '%s' (a positive decimal number)", argv[i]);
+        } else if (!strcmp(a, "--quiet")) {
+            out.quiet = true;
+        } else if (!strcmp(a, "--append")) {
+            if (!has_val)
+                return usage_error("%s needs a string", a);
+            cfg.append = argv[++i];
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option '%s'", a);
+        } else if (image) {
+            return usage_error("more than one image given ('%s')", a);
+        } else {
+            image = a;
+        }
+    }
+    if (!image)
+        return usage_error("%s", "no image given");
+
+    char err[512];
+    vtl_machine *m = NULL;
+    if (emu_create(&cfg, &m, err, sizeof(err)) != VE_OK) {
+        fprintf(stderr, "vtlemu: %s\n", err);
+        return CLI_USAGE;
+    }
+    if (emu_load_vtl0(m, image, err, sizeof(err)) != VE_OK) {
+        fprintf(stderr, "vtlemu: %s\n", err);
+        emu_destroy(m);
+        return CLI_USAGE;
+    }
+    /* Open the trace only once the image is good, so a bad run leaves no empty file. */
+    if (trace_path) {
+        out.trace = fopen(trace_path, "w");
+        if (!out.trace) {
+            fprintf(stderr, "vtlemu: cannot write trace file '%s': %s\n", trace_path, strerror(errno));
+            emu_destroy(m);
+            return CLI_USAGE;
+        }
+    }
+    emu_on_event(m, on_event, &out);
+    emu_on_console(m, on_console, NULL);
+    int status = emu_run(m);
+    fflush(stdout);
+    if (out.trace && fclose(out.trace) != 0) {
+        fprintf(stderr, "vtlemu: writing trace file '%s' failed: %s\n", trace_path, strerror(errno));
+        if (status == 0)
+            status = EMU_STATUS_INTERNAL;
+    }
+    emu_destroy(m);
+    if (status != 0)
+        fprintf(stderr, "vtlemu: %s\n", out.why);
+    return status;
+}
