@@ -37,11 +37,12 @@ static void build_list(cpu_state *s, reg_list *l, int with_segments)
     l->n = 0;
     for (int i = 0; i < CS_MSR_COUNT; i++)
         add(l, UC_X86_REG_MSR, &s->msr[i]);
+    /* Unicorn 2.1.1 handles a CR2 write like a CR3 write (it reloads CR3 with the
+     * value's low 32 bits) before storing CR2: write CR2 first, CR3 after it. */
+    add(l, UC_X86_REG_CR2, &s->cr2);
     add(l, UC_X86_REG_CR4, &s->cr4);
     add(l, UC_X86_REG_CR0, &s->cr0);
     add(l, UC_X86_REG_CR3, &s->cr3);
-    add(l, UC_X86_REG_CR2, &s->cr2);
-    add(l, UC_X86_REG_CR8, &s->cr8);
     add(l, UC_X86_REG_DR0, &s->dr0);
     add(l, UC_X86_REG_DR1, &s->dr1);
     add(l, UC_X86_REG_DR2, &s->dr2);
@@ -83,7 +84,7 @@ uc_err cpu_state_read(uc_engine *uc, cpu_state *s)
     for (int i = 0; i < CS_MSR_COUNT; i++)
         s->msr[i].rid = msr_ids[i];
     build_list(s, &l, 1);
-    return uc_reg_read_batch(uc, l.ids, l.vals, l.n);
+    return uc_reg_read_batch(uc, l.ids, l.vals, l.n);  /* stops at the first failing id */
 }
 
 uc_err cpu_state_write(uc_engine *uc, const cpu_state *s)

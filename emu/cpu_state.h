@@ -45,7 +45,7 @@ enum { CS_MSR_EFER, CS_MSR_STAR, CS_MSR_LSTAR, CS_MSR_CSTAR, CS_MSR_SFMASK, CS_M
 typedef struct cpu_state {
     uint64_t gpr[GPR_COUNT];
     uint64_t rip, rflags;
-    uint64_t cr0, cr2, cr3, cr4, cr8;
+    uint64_t cr0, cr2, cr3, cr4;   /* CR8 (TPR): Unicorn 2.1.1 has no register id for it */
     uint64_t dr0, dr1, dr2, dr3, dr6, dr7;
     uc_x86_mmr gdtr, idtr, ldtr, tr;
     uint16_t cs, ss, ds, es, fs, gs;

@@ -1,7 +1,7 @@
 /* The parts of the ELF64 format the loader reads (System V gABI, x86-64 psABI).
- * Our own definitions rather than <elf.h>: the host header is not on every platform
- * and its names would collide with nothing we need. Constants carry an ELF_ prefix so
- * they never clash with a system <elf.h> included elsewhere. Fields are little endian
+ * Our own definitions rather than <elf.h>: that header is glibc's, not every host has
+ * it, and the loader needs only a few fields. Constants carry an ELF_ prefix so they
+ * never clash with a system <elf.h> included elsewhere. Fields are little endian
  * in the file; the emulator only runs on little-endian hosts (checked in loader.c). */
 #ifndef EMU_ELF_H
 #define EMU_ELF_H

@@ -33,10 +33,28 @@ static bool becomes_double_fault(unsigned first, unsigned second)
     return (a == 1 && b == 1) || (a == 2 && (b == 1 || b == 2));
 }
 
+/* Writing FS/GS selectors makes Unicorn read the GDT through the TLB fill; a fill that
+ * fails outside uc_emu_start crashes Unicorn. Keep only selectors we can read. */
+static uint16_t safe_selector(vtl_machine *m, const cpu_state *s, uint16_t sel)
+{
+    uint8_t desc[8];
+    gmem_fault f;
+    if ((sel & 0xFFFC) == 0 || (sel & 4) || (uint64_t)(sel & ~7u) + 7 > s->gdtr.limit)
+        return 0;
+    if (emu_gva_rw(m, s->gdtr.base + (sel & ~7u), desc, 8, false, 0, false, &f) != GMEM_OK)
+        return 0;
+    return sel;
+}
+
 void emu_enter_ring0(vtl_machine *m, const cpu_state *s)
 {
+    cpu_state w = *s;
+    w.ds = safe_selector(m, s, s->ds);
+    w.es = safe_selector(m, s, s->es);
+    w.fs = safe_selector(m, s, s->fs);
+    w.gs = safe_selector(m, s, s->gs);
     uc_context_restore(m->uc, m->ring0);
-    cpu_state_write(m->uc, s);
+    cpu_state_write(m->uc, &w);
     /* Restoring a context leaves Unicorn's TLB as it was; the CR3 write above already
      * flushed it with paging on. Flush anyway so no ring-3 view survives. */
     uc_ctl_flush_tlb(m->uc);

@@ -71,11 +71,11 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
     case MMU_PAGE_FAULT:
         m->stop = acc == MMU_FETCH ? STOP_FETCH_FAULT : STOP_EXCEPTION;
         m->exc = (pending_exc){ .vector = 14, .has_error_code = true, .error_code = r.error_code,
-                                .has_cr2 = true, .cr2 = vaddr };
+                                .has_cr2 = true, .cr2 = vaddr, .from_fill = true };
         return false;
     case MMU_NONCANONICAL:
         m->stop = STOP_EXCEPTION;
-        m->exc = (pending_exc){ .vector = 13, .has_error_code = true, .error_code = 0 };
+        m->exc = (pending_exc){ .vector = 13, .has_error_code = true, .error_code = 0, .from_fill = true };
         return false;
     case MMU_PT_ACCESS:
         violation(m, vaddr, r.pt_gpa, ACC_READ, cpl);

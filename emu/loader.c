@@ -123,7 +123,7 @@ static ve_status check_segments(physmem *pm, const char *name, const uint8_t *da
             if (overlaps(ph.p_paddr, end, taken[k].start, taken[k].end)) {
                 if (taken_names && taken_names[k])
                     return fail(VE_E_RANGE, err, errlen, name,
-                                "segment %u overlaps image %s", i, taken_names[k]);
+                                "segment %u overlaps %s", i, taken_names[k]);
                 return fail(VE_E_RANGE, err, errlen, name,
                             "segment %u overlaps another image", i);
             }

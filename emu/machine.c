@@ -150,7 +150,9 @@ ve_status emu_create(const emu_config *cfg, vtl_machine **out, char *err, size_t
         emu_destroy(m);
         return st;
     }
-    if (cs_open(CS_ARCH_X86, CS_MODE_64, &m->cs) != CS_ERR_OK) {
+    if (cs_open(CS_ARCH_X86, CS_MODE_64, &m->cs) != CS_ERR_OK ||
+        cs_open(CS_ARCH_X86, CS_MODE_64, &m->cs_detail) != CS_ERR_OK ||
+        cs_option(m->cs_detail, CS_OPT_DETAIL, CS_OPT_ON) != CS_ERR_OK) {
         set_err(err, errlen, "cannot start Capstone");
         emu_destroy(m);
         return VE_E_STATE;
@@ -175,6 +177,8 @@ void emu_destroy(vtl_machine *m)
         uc_close(m->uc);
     if (m->cs)
         cs_close(&m->cs);
+    if (m->cs_detail)
+        cs_close(&m->cs_detail);
     slat_destroy(m->slat0);
     physmem_destroy(m->pm);
     free(m->icache);
@@ -257,7 +261,7 @@ ve_status emu_load_vtl0(vtl_machine *m, const char *path, char *err, size_t errl
     }
     /* The loader area is reserved before the image loads, so an image reaching into it is refused. */
     loader_range taken = { ram - area, ram };
-    const char *taken_name = "the loader area";
+    const char *taken_name = "the loader area at the top of RAM";
     loader_image img;
     st = loader_load_elf(m->pm, path, data, size, &taken, &taken_name, 1, &img, err, errlen);
     free(data);

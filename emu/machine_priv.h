@@ -29,6 +29,7 @@ typedef struct pending_exc {
     bool has_cr2;
     uint64_t cr2;
     bool software;        /* int n / int3 / into: gate DPL is checked, RIP is after */
+    bool from_fill;       /* raised by the TLB fill: RIP is where Unicorn stopped */
     uint64_t rip;         /* RIP to report and to push */
 } pending_exc;
 
@@ -47,6 +48,7 @@ struct vtl_machine {
     uc_engine *uc;
     uc_context *ring0;            /* ring-0 64-bit template (see cpu_state.h) */
     csh cs;                       /* Capstone, for instruction lengths and counts */
+    csh cs_detail;                /* Capstone with operand details, for fault addresses */
     uint64_t slat_gen_seen;
 
     emu_event_fn on_event;
@@ -111,6 +113,9 @@ uint64_t emu_icount_at(vtl_machine *m, uint64_t rip);
 /* Address of the n-th (0-based) I/O instruction of the current block, or 0. */
 uint64_t emu_block_io_insn(vtl_machine *m, unsigned n, uint64_t *insn_index);
 int emu_insn_length(vtl_machine *m, uint64_t rip);
+
+/* fault_addr.c: CR2 of a data access that faulted somewhere in `page`. */
+uint64_t emu_fault_address(vtl_machine *m, uint64_t rip, uint64_t page);
 
 /* exc.c */
 void emu_deliver_exception(vtl_machine *m);

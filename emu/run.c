@@ -90,6 +90,12 @@ int emu_run(vtl_machine *m)
         case STOP_BUDGET:
             continue;
         case STOP_EXCEPTION:
+            if (m->exc.from_fill) {
+                /* Unicorn stops exactly on the instruction whose access faulted. */
+                m->exc.rip = now;
+                if (m->exc.has_cr2)
+                    m->exc.cr2 = emu_fault_address(m, now, align_down(m->exc.cr2, PAGE_SIZE));
+            }
             m->icount = emu_icount_at(m, m->exc.rip);
             emu_deliver_exception(m);
             continue;

@@ -314,7 +314,7 @@ static void test_a_segment_over_a_taken_range_names_the_other_image(void **state
     loader_range taken[2] = { { 0x0, 0x10000 }, { 0x100fff, 0x200000 } };
     const char *names[2] = { "sk.elf", "other.elf" };
     expect(f, load_taken(f, &t, taken, names, 2), VE_E_RANGE,
-           "kernel.elf: segment 0 overlaps image other.elf");
+           "kernel.elf: segment 0 overlaps other.elf");
     expect(f, load_taken(f, &t, taken, NULL, 2), VE_E_RANGE,
            "kernel.elf: segment 0 overlaps another image");
 }

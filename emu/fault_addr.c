@@ -1,0 +1,145 @@
+/* The exact faulting address (CR2) of a data access. Unicorn's TLB-fill hook only gives
+ * the page, so decode the faulting instruction and compute the addresses it touches:
+ * explicit memory operands, the stack for push/pop/call/ret, RSI/RDI for string
+ * instructions. CR2 is the first byte of such an access that lies in the faulting page. */
+#include <string.h>
+
+#include "common/bits.h"
+#include "emu/machine_priv.h"
+
+/* Value of a Capstone address register as Unicorn holds it. */
+static bool reg_value(vtl_machine *m, x86_reg r, uint64_t next_rip, uint64_t *v)
+{
+    static const struct { x86_reg cs; int uc; } map[] = {
+        { X86_REG_RAX, UC_X86_REG_RAX }, { X86_REG_RCX, UC_X86_REG_RCX }, { X86_REG_RDX, UC_X86_REG_RDX },
+        { X86_REG_RBX, UC_X86_REG_RBX }, { X86_REG_RSP, UC_X86_REG_RSP }, { X86_REG_RBP, UC_X86_REG_RBP },
+        { X86_REG_RSI, UC_X86_REG_RSI }, { X86_REG_RDI, UC_X86_REG_RDI }, { X86_REG_R8, UC_X86_REG_R8 },
+        { X86_REG_R9, UC_X86_REG_R9 },   { X86_REG_R10, UC_X86_REG_R10 }, { X86_REG_R11, UC_X86_REG_R11 },
+        { X86_REG_R12, UC_X86_REG_R12 }, { X86_REG_R13, UC_X86_REG_R13 }, { X86_REG_R14, UC_X86_REG_R14 },
+        { X86_REG_R15, UC_X86_REG_R15 },
+        { X86_REG_EAX, UC_X86_REG_EAX }, { X86_REG_ECX, UC_X86_REG_ECX }, { X86_REG_EDX, UC_X86_REG_EDX },
+        { X86_REG_EBX, UC_X86_REG_EBX }, { X86_REG_ESP, UC_X86_REG_ESP }, { X86_REG_EBP, UC_X86_REG_EBP },
+        { X86_REG_ESI, UC_X86_REG_ESI }, { X86_REG_EDI, UC_X86_REG_EDI }, { X86_REG_R8D, UC_X86_REG_R8D },
+        { X86_REG_R9D, UC_X86_REG_R9D }, { X86_REG_R10D, UC_X86_REG_R10D }, { X86_REG_R11D, UC_X86_REG_R11D },
+        { X86_REG_R12D, UC_X86_REG_R12D }, { X86_REG_R13D, UC_X86_REG_R13D }, { X86_REG_R14D, UC_X86_REG_R14D },
+        { X86_REG_R15D, UC_X86_REG_R15D },
+    };
+    if (r == X86_REG_INVALID) {
+        *v = 0;
+        return true;
+    }
+    if (r == X86_REG_RIP) {
+        *v = next_rip;
+        return true;
+    }
+    if (r == X86_REG_EIP) {
+        *v = (uint32_t)next_rip;
+        return true;
+    }
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        if (map[i].cs == r) {
+            *v = 0;
+            uc_reg_read(m->uc, map[i].uc, v);
+            return true;
+        }
+    }
+    return false;
+}
+
+typedef struct access_list {
+    uint64_t start[8], size[8];
+    int n;
+} access_list;
+
+static void add_access(access_list *l, uint64_t start, uint64_t size)
+{
+    if (l->n < 8 && size) {
+        l->start[l->n] = start;
+        l->size[l->n] = size;
+        l->n++;
+    }
+}
+
+static unsigned operand_size(const cs_insn *insn)
+{
+    const cs_x86 *x = &insn->detail->x86;
+    for (int i = 0; i < x->op_count; i++)
+        if (x->operands[i].size)
+            return x->operands[i].size;
+    return 8;
+}
+
+static void implicit_accesses(vtl_machine *m, const cs_insn *insn, access_list *l)
+{
+    uint64_t rsp = cpu_reg(m->uc, UC_X86_REG_RSP);
+    uint64_t rsi = cpu_reg(m->uc, UC_X86_REG_RSI), rdi = cpu_reg(m->uc, UC_X86_REG_RDI);
+    unsigned sz = operand_size(insn);
+    switch (insn->id) {
+    case X86_INS_PUSH: case X86_INS_PUSHFQ: case X86_INS_CALL:
+        add_access(l, rsp - 8, 8);
+        break;
+    case X86_INS_POP: case X86_INS_POPFQ: case X86_INS_RET:
+        add_access(l, rsp, 8);
+        break;
+    case X86_INS_IRETQ:
+        add_access(l, rsp, 40);
+        break;
+    case X86_INS_LEAVE:
+        add_access(l, cpu_reg(m->uc, UC_X86_REG_RBP), 8);
+        break;
+    case X86_INS_MOVSB: case X86_INS_MOVSW: case X86_INS_MOVSD: case X86_INS_MOVSQ:
+    case X86_INS_CMPSB: case X86_INS_CMPSW: case X86_INS_CMPSD: case X86_INS_CMPSQ:
+        add_access(l, rsi, sz);
+        add_access(l, rdi, sz);
+        break;
+    case X86_INS_STOSB: case X86_INS_STOSW: case X86_INS_STOSD: case X86_INS_STOSQ:
+    case X86_INS_SCASB: case X86_INS_SCASW: case X86_INS_SCASD: case X86_INS_SCASQ:
+        add_access(l, rdi, sz);
+        break;
+    case X86_INS_LODSB: case X86_INS_LODSW: case X86_INS_LODSD: case X86_INS_LODSQ:
+        add_access(l, rsi, sz);
+        break;
+    default:
+        break;
+    }
+}
+
+uint64_t emu_fault_address(vtl_machine *m, uint64_t rip, uint64_t page)
+{
+    uint8_t code[15];
+    gmem_fault f;
+    size_t n = 0;
+    while (n < sizeof(code) && emu_gva_rw(m, rip + n, code + n, 1, false, 0, false, &f) == GMEM_OK)
+        n++;
+    cs_insn *insn = NULL;
+    if (n == 0 || cs_disasm(m->cs_detail, code, n, rip, 1, &insn) != 1)
+        return page;
+
+    access_list l = { .n = 0 };
+    const cs_x86 *x = &insn->detail->x86;
+    uint64_t next = rip + insn->size;
+    bool is_lea = insn->id == X86_INS_LEA || insn->id == X86_INS_NOP;
+    for (int i = 0; i < x->op_count && !is_lea; i++) {
+        const cs_x86_op *op = &x->operands[i];
+        if (op->type != X86_OP_MEM)
+            continue;
+        uint64_t base, index;
+        if (!reg_value(m, op->mem.base, next, &base) || !reg_value(m, op->mem.index, next, &index))
+            continue;
+        uint64_t ea = base + index * (uint64_t)op->mem.scale + (uint64_t)op->mem.disp;
+        if (op->mem.segment == X86_REG_FS)
+            ea += cpu_reg(m->uc, UC_X86_REG_FS_BASE);
+        else if (op->mem.segment == X86_REG_GS)
+            ea += cpu_reg(m->uc, UC_X86_REG_GS_BASE);
+        add_access(&l, ea, op->size ? op->size : 1);
+    }
+    implicit_accesses(m, insn, &l);
+    cs_free(insn, 1);
+
+    for (int i = 0; i < l.n; i++) {
+        uint64_t s = l.start[i], e = l.start[i] + l.size[i];
+        if (s < page + PAGE_SIZE && e > page)
+            return s > page ? s : page;
+    }
+    return page;
+}
