@@ -163,6 +163,7 @@ ve_status emu_create(const emu_config *cfg, vtl_machine **out, char *err, size_t
         return st;
     }
     m->slat_gen_seen = slat_generation(m->slat0);
+    m->nxe_seen = UINT64_MAX;  /* flush before the first run */
     *out = m;
     return VE_OK;
 }

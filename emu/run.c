@@ -41,6 +41,40 @@ static bool after_hlt(vtl_machine *m, uint64_t rip)
     return rip > 0 && emu_gva_rw(m, rip - 1, &b, 1, false, emu_cpl(m), false, &f) == GMEM_OK && b == 0xF4;
 }
 
+/* Address after `n` instructions from rip (0 when they cannot be decoded). */
+static uint64_t insn_boundary(vtl_machine *m, uint64_t rip, uint64_t n)
+{
+    uint64_t addr = rip;
+    for (uint64_t i = 0; i < n; i++) {
+        int len = emu_insn_length(m, addr);
+        if (len == 0)
+            return 0;
+        addr += (uint64_t)len;
+    }
+    return addr;
+}
+
+/* Run-until points: Unicorn only honours `until` in code translated while it is set,
+ * so the code from `from` to `until` is dropped from the cache before and after. */
+typedef struct run_until {
+    uint64_t from, until;
+} run_until;
+
+static void until_set(vtl_machine *m, run_until *u, uint64_t from, uint64_t until)
+{
+    u->from = from;
+    u->until = until;
+    uc_ctl_remove_cache(m->uc, from, until + 1);
+}
+
+static void until_clear(vtl_machine *m, run_until *u)
+{
+    if (u->until == NO_UNTIL)
+        return;
+    uc_ctl_remove_cache(m->uc, u->from, u->until + 1);
+    u->until = NO_UNTIL;
+}
+
 int emu_run(vtl_machine *m)
 {
     if (!m->loaded) {
@@ -52,43 +86,48 @@ int emu_run(vtl_machine *m)
                        .entry = m->entry };
     emu_emit(m, &boot);
 
-    uint64_t until = NO_UNTIL;
-    bool exact_budget = false;
+    run_until u = { .from = 0, .until = NO_UNTIL };
     for (;;) {
         if (m->stop == STOP_EXIT)
             break;
+        /* Unicorn flushes its TLB itself on CR3 writes, INVLPG and paging-relevant
+         * CR0/CR4 writes, but not on a WRMSR of EFER, which we cannot hook: catch an
+         * EFER.NXE change at the next stop (hardware, too, may keep such stale entries
+         * until the next invalidation). A SLAT change is ours to flush. */
         uint64_t gen = slat_generation(m->slat0);
-        if (gen != m->slat_gen_seen) {
+        uint64_t nxe = cpu_msr(m->uc, MSR_EFER) & EFER_NXE;
+        if (gen != m->slat_gen_seen || nxe != m->nxe_seen) {
             uc_ctl_flush_tlb(m->uc);
             m->slat_gen_seen = gen;
-        }
-        size_t count = 0;
-        if (m->stop == STOP_BUDGET || exact_budget) {
-            uint64_t left = m->cfg.max_insns - m->icount;
-            if (left == 0) {
-                emu_stop_exit(m, EMU_STATUS_BUDGET, EXIT_BUDGET, "instruction budget of %llu exhausted",
-                              (unsigned long long)m->cfg.max_insns);
-                break;
-            }
-            exact_budget = true;
-            count = left;
+            m->nxe_seen = nxe;
         }
         m->stop = STOP_NONE;
         uint64_t rip = cpu_reg(m->uc, UC_X86_REG_RIP);
-        /* The block hook counts whole blocks; in the exact tail the engine's own count decides. */
-        uint64_t icount_before = m->icount;
-        uint64_t saved_max = m->cfg.max_insns;
-        if (exact_budget)
-            m->cfg.max_insns = 0;
-        uc_err err = uc_emu_start(m->uc, rip, until, 0, count);
-        m->cfg.max_insns = saved_max;
+        uc_err err = uc_emu_start(m->uc, rip, u.until, 0, 0);
         uint64_t now = cpu_reg(m->uc, UC_X86_REG_RIP);
+
+        if (u.until != NO_UNTIL && (m->stop != STOP_NONE || now != u.until || err != UC_ERR_OK)) {
+            /* Something else happened first: forget the run-until point. */
+            until_clear(m, &u);
+        }
 
         switch (m->stop) {
         case STOP_EXIT:
             continue;
-        case STOP_BUDGET:
+        case STOP_BUDGET: {
+            /* The block at `now` would pass the budget: run only what is left of it. */
+            uint64_t left = m->cfg.max_insns - m->icount;
+            uint64_t at = left ? insn_boundary(m, now, left) : 0;
+            if (at == 0) {
+                m->exit_rip = now;
+                m->exit_rip_known = true;
+                emu_stop_exit(m, EMU_STATUS_BUDGET, EXIT_BUDGET, "instruction budget of %llu exhausted",
+                              (unsigned long long)m->cfg.max_insns);
+                continue;
+            }
+            until_set(m, &u, now, at);
             continue;
+        }
         case STOP_EXCEPTION:
             if (m->exc.from_fill) {
                 /* Unicorn stops exactly on the instruction whose access faulted. */
@@ -108,7 +147,7 @@ int emu_run(vtl_machine *m)
             uint64_t at = align_down(now, PAGE_SIZE) == page ? now : faulting_fetch(m, now, page);
             if (at != now) {
                 /* Run the instructions before it first; they would have retired. */
-                until = at;
+                until_set(m, &u, now, at);
                 continue;
             }
             m->exc.rip = now;
@@ -121,13 +160,8 @@ int emu_run(vtl_machine *m)
             break;
         }
 
-        if (until != NO_UNTIL && now == until) {
-            until = NO_UNTIL;
-            continue;
-        }
-        if (exact_budget && err == UC_ERR_OK) {
-            /* Unicorn ran exactly `count` instructions. */
-            m->icount = icount_before + count;
+        if (u.until != NO_UNTIL && now == u.until && err == UC_ERR_OK) {
+            until_clear(m, &u);
             continue;
         }
         if (err == UC_ERR_OK && after_hlt(m, now)) {
