@@ -27,6 +27,11 @@ for t in "$@"; do
   count_lines "$log"
 done
 
+echo "== layering"
+if bash scripts/check_deps.sh >"$log" 2>&1; then echo "ok - modules_include_only_what_the_layering_allows" >>"$log"
+else echo "not ok - modules_include_only_what_the_layering_allows: $(head -1 "$log")" >>"$log"; fi
+cat "$log"; count_lines "$log"
+
 for runner in tests/scenarios/run_*.sh; do
   [ -f "$runner" ] || continue
   echo "== $runner"
