@@ -43,7 +43,8 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
 {
     vtl_machine *m = ud;
     (void)uc;
-    if (m->stop == STOP_EXIT)
+    /* Once a hook has asked to stop, nothing may replace the stop being reported. */
+    if (m->stop != STOP_NONE)
         return false;
 
     mmu_ctrl ctrl;
@@ -69,6 +70,10 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
         r.can_read = r.can_write = r.can_fetch = true;
         break;
     case MMU_PAGE_FAULT:
+        /* After every run Unicorn probes the page before its run-until address to drop
+         * code translated for it; a failed probe is not the guest's fault. */
+        if (type == UC_MEM_FETCH && vaddr == m->until_probe_page)
+            return false;
         m->stop = acc == MMU_FETCH ? STOP_FETCH_FAULT : STOP_EXCEPTION;
         m->exc = (pending_exc){ .vector = 14, .has_error_code = true, .error_code = r.error_code,
                                 .has_cr2 = true, .cr2 = vaddr, .from_fill = true };

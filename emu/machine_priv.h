@@ -50,6 +50,7 @@ struct vtl_machine {
     csh cs;                       /* Capstone, for instruction lengths and counts */
     csh cs_detail;                /* Capstone with operand details, for fault addresses */
     uint64_t slat_gen_seen;
+    uint64_t until_probe_page;    /* see fill.c */
     uint64_t nxe_seen;            /* EFER.NXE the TLB was filled under */
 
     emu_event_fn on_event;

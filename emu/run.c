@@ -103,6 +103,7 @@ int emu_run(vtl_machine *m)
         }
         m->stop = STOP_NONE;
         uint64_t rip = cpu_reg(m->uc, UC_X86_REG_RIP);
+        m->until_probe_page = align_down(u.until - 1, PAGE_SIZE);
         uc_err err = uc_emu_start(m->uc, rip, u.until, 0, 0);
         uint64_t now = cpu_reg(m->uc, UC_X86_REG_RIP);
 

@@ -1,0 +1,16 @@
+/* The few C string functions freestanding code needs. gcc may emit calls to memcpy,
+ * memset, memmove and memcmp on its own (struct copies, zeroing), even with
+ * -ffreestanding, so every guest links these. */
+#ifndef GUEST_LIB_STRING_H
+#define GUEST_LIB_STRING_H
+
+#include <stddef.h>
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+
+#endif
