@@ -184,27 +184,23 @@ static bool try_deliver(vtl_machine *m, cpu_state *s, const pending_exc *e, deli
     }
     rsp &= ~UINT64_C(15);
 
-    uint64_t frame[6];
-    int n = 0;
-    if (e->has_error_code)
-        frame[n++] = e->error_code;
-    frame[n++] = e->rip;
-    frame[n++] = s->cs;
-    frame[n++] = s->rflags;
-    frame[n++] = s->gpr[R_RSP];
-    frame[n++] = s->ss;
-    /* frame[] lists the pushed words from the lowest address up. */
-    rsp -= (uint64_t)n * 8;
-    if (!is_canonical48(rsp)) {
-        df->vector = EXC_SS;
-        df->error_code = ext;
-        return false;
-    }
-    if (emu_gva_rw(m, rsp, frame, (size_t)n * 8, true, new_cpl, true, &g) != GMEM_OK) {
-        fault_from_gmem(&g, df);
-        if (df->vector == EXC_PF)
-            df->error_code &= ~(uint32_t)4;   /* the push is a supervisor access */
-        return false;
+    /* Push as the CPU does, one word at a time from the top, so a fault names the
+     * first word that could not be written. */
+    uint64_t words[6] = { s->ss, s->gpr[R_RSP], s->rflags, s->cs, e->rip, e->error_code };
+    int nwords = e->has_error_code ? 6 : 5;
+    for (int i = 0; i < nwords; i++) {
+        rsp -= 8;
+        if (!is_canonical48(rsp)) {
+            df->vector = EXC_SS;
+            df->error_code = ext;
+            return false;
+        }
+        if (emu_gva_rw(m, rsp, &words[i], 8, true, new_cpl, true, &g) != GMEM_OK) {
+            fault_from_gmem(&g, df);
+            if (df->vector == EXC_PF)
+                df->error_code &= ~(uint32_t)4;   /* the push is a supervisor access */
+            return false;
+        }
     }
 
     if (e->has_cr2)
@@ -247,6 +243,8 @@ void emu_deliver_exception(vtl_machine *m)
                           "triple fault: vector %u while delivering a double fault", df.vector);
             return;
         }
+        if (df.has_cr2)
+            s.cr2 = df.cr2;   /* a #PF sets CR2 even when it turns into #DF */
         pending_exc next = { .vector = df.vector, .error_code = df.error_code, .has_cr2 = df.has_cr2,
                              .cr2 = df.cr2, .rip = e.software ? m->exc.rip : e.rip };
         if (becomes_double_fault(e.vector, df.vector))

@@ -112,7 +112,12 @@ int emu_run(vtl_machine *m)
             until_clear(m, &u);
         }
 
-        switch (m->stop) {
+        /* Handling a stop writes registers, which may make Unicorn fill its TLB: the
+         * fill hook must see no stop pending then. */
+        stop_kind why = m->stop;
+        if (why != STOP_EXIT)
+            m->stop = STOP_NONE;
+        switch (why) {
         case STOP_EXIT:
             continue;
         case STOP_BUDGET: {
