@@ -27,9 +27,14 @@ static size_t read_code(vtl_machine *m, uint64_t gva, uint8_t *buf, size_t len)
     return got;
 }
 
-/* Decode [pc, pc+size) and count instructions; stop early at `until` (if nonzero). */
-static uint32_t count_insns(vtl_machine *m, uint64_t pc, uint32_t size, uint64_t until)
+static bool is_io(const cs_insn *i);
+
+/* Decode [pc, pc+size) and count instructions; stop early at `until` (if nonzero).
+ * *has_io (if given) tells whether one of them is a port I/O instruction. */
+static uint32_t count_insns(vtl_machine *m, uint64_t pc, uint32_t size, uint64_t until, bool *has_io)
 {
+    if (has_io)
+        *has_io = false;
     uint8_t buf[4096 + MAX_INSN];
     if (size > 4096)
         size = 4096;
@@ -43,6 +48,8 @@ static uint32_t count_insns(vtl_machine *m, uint64_t pc, uint32_t size, uint64_t
     while (n > 0 && addr < pc + size && (until == 0 || addr < until)) {
         if (!cs_disasm_iter(m->cs, &code, &n, &addr, insn))
             break;
+        if (has_io && is_io(insn))
+            *has_io = true;
         count++;
     }
     cs_free(insn, 1);
@@ -62,7 +69,20 @@ void emu_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *ud)
     if (s->pc != pc || s->size != size || s->icount == 0) {
         s->pc = pc;
         s->size = size;
-        s->icount = count_insns(m, pc, size, 0);
+        bool io;
+        s->icount = count_insns(m, pc, size, 0, &io);
+        s->has_io = io;
+    }
+    /* Unicorn lets every I/O instruction through; below IOPL the TSS bitmap decides,
+     * before the instruction runs: leave such a block to the run loop. */
+    if (s->has_io && pc != m->io_checked_pc) {
+        unsigned cpl = emu_cpl(m);
+        unsigned iopl = (unsigned)(cpu_reg(uc, UC_X86_REG_RFLAGS) >> 12) & 3;
+        if (cpl > iopl) {
+            m->stop = STOP_IO_CHECK;
+            uc_emu_stop(uc);
+            return;
+        }
     }
     if (m->cfg.max_insns && m->icount + s->icount > m->cfg.max_insns) {
         /* Leave the block unexecuted; the run loop finishes the budget exactly. */
@@ -82,7 +102,7 @@ uint64_t emu_icount_at(vtl_machine *m, uint64_t rip)
 {
     if (rip < m->blk_pc || rip >= m->blk_pc + m->blk_size)
         return m->icount;
-    return m->blk_base + count_insns(m, m->blk_pc, m->blk_size, rip);
+    return m->blk_base + count_insns(m, m->blk_pc, m->blk_size, rip, NULL);
 }
 
 static bool is_io(const cs_insn *i)
@@ -116,6 +136,25 @@ uint64_t emu_block_io_insn(vtl_machine *m, unsigned n, uint64_t *insn_index)
     }
     cs_free(insn, 1);
     *insn_index = idx;
+    return found;
+}
+
+uint64_t emu_next_io_insn(vtl_machine *m, uint64_t from)
+{
+    uint8_t buf[4096 + MAX_INSN];
+    size_t len = read_code(m, from, buf, sizeof(buf));
+    const uint8_t *code = buf;
+    uint64_t addr = from, found = 0;
+    cs_insn *insn = cs_malloc(m->cs);
+    if (!insn)
+        return 0;
+    while (len > 0 && cs_disasm_iter(m->cs, &code, &len, &addr, insn)) {
+        if (is_io(insn)) {
+            found = insn->address;
+            break;
+        }
+    }
+    cs_free(insn, 1);
     return found;
 }
 

@@ -19,7 +19,8 @@ typedef enum stop_kind {
     STOP_SYSCALL,     /* emulate `syscall` at exc.rip */
     STOP_EXIT,        /* the run is over: exit_status/exit_reason */
     STOP_BUDGET,      /* the next block would pass the budget */
-    STOP_FETCH_FAULT, /* a fetch fault whose instruction must be found by stepping */
+    STOP_FETCH_FAULT, /* a fetch fault whose instruction must be found by decoding */
+    STOP_IO_CHECK,    /* a block with port I/O below IOPL: check the TSS bitmap first */
 } stop_kind;
 
 typedef struct pending_exc {
@@ -38,6 +39,7 @@ typedef struct icount_slot {
     uint64_t pc;
     uint32_t size;
     uint32_t icount;
+    bool has_io;
 } icount_slot;
 #define ICOUNT_SLOTS 65536u
 
@@ -69,6 +71,7 @@ struct vtl_machine {
     uint64_t blk_pc, blk_base;
     uint32_t blk_size, blk_icount;
     unsigned blk_io_seq;          /* I/O instructions seen in this block execution */
+    uint64_t io_checked_pc;       /* an I/O instruction the run loop allowed to run once */
     icount_slot *icache;
 
     /* The stop being handled. */
@@ -115,6 +118,11 @@ uint64_t emu_icount_at(vtl_machine *m, uint64_t rip);
 /* Address of the n-th (0-based) I/O instruction of the current block, or 0. */
 uint64_t emu_block_io_insn(vtl_machine *m, unsigned n, uint64_t *insn_index);
 int emu_insn_length(vtl_machine *m, uint64_t rip);
+/* Address of the first I/O instruction at or after `from` (within a page or so), or 0. */
+uint64_t emu_next_io_insn(vtl_machine *m, uint64_t from);
+
+/* io_perm.c: may the I/O instruction at rip run (CPL <= IOPL, or the TSS bitmap)? */
+bool emu_io_allowed(vtl_machine *m, uint64_t rip);
 
 /* fault_addr.c: CR2 of a data access that faulted somewhere in `page`. */
 uint64_t emu_fault_address(vtl_machine *m, uint64_t rip, uint64_t page);

@@ -73,6 +73,7 @@ static void until_clear(vtl_machine *m, run_until *u)
         return;
     uc_ctl_remove_cache(m->uc, u->from, u->until + 1);
     u->until = NO_UNTIL;
+    m->io_checked_pc = 0;
 }
 
 int emu_run(vtl_machine *m)
@@ -132,6 +133,27 @@ int emu_run(vtl_machine *m)
                 continue;
             }
             until_set(m, &u, now, at);
+            continue;
+        }
+        case STOP_IO_CHECK: {
+            /* The block was not run (nor counted): run up to its I/O instruction, then
+             * check that one instruction and run it alone. */
+            uint64_t at = emu_next_io_insn(m, now);
+            if (at != now) {
+                if (at == 0)
+                    m->io_checked_pc = now;   /* cannot decode: let Unicorn report it */
+                else
+                    until_set(m, &u, now, at);
+                continue;
+            }
+            if (!emu_io_allowed(m, now)) {
+                m->exc = (pending_exc){ .vector = 13, .rip = now, .error_code = 0 };
+                emu_deliver_exception(m);
+                continue;
+            }
+            int len = emu_insn_length(m, now);
+            until_set(m, &u, now, now + (uint64_t)len);
+            m->io_checked_pc = now;
             continue;
         }
         case STOP_EXCEPTION:
