@@ -216,21 +216,36 @@ static bool try_deliver(vtl_machine *m, cpu_state *s, const pending_exc *e, deli
     return true;
 }
 
+static void emit_exception(vtl_machine *m, const cpu_state *s, const pending_exc *e)
+{
+    emu_event ev = { .kind = EV_EXCEPTION, .icount = m->icount, .vtl = 0, .cpl = s->cs & 3, .rip = e->rip,
+                     .vector = e->vector, .has_error_code = e->has_error_code, .error_code = e->error_code,
+                     .has_gva = e->has_cr2, .gva = e->cr2 };
+    emu_emit(m, &ev);
+}
+
 void emu_deliver_exception(vtl_machine *m)
 {
     cpu_state s;
     cpu_state_read(m->uc, &s);
     pending_exc e = m->exc;
     e.has_error_code = has_error_code(e.vector) && !e.software;
-
-    emu_event ev = { .kind = EV_EXCEPTION, .icount = m->icount, .vtl = 0, .cpl = s.cs & 3, .rip = e.rip,
-                     .vector = e.vector, .has_error_code = e.has_error_code, .error_code = e.error_code,
-                     .has_gva = e.has_cr2, .gva = e.cr2 };
-    emu_emit(m, &ev);
+    /* A software interrupt refused by its gate (DPL, type, not present) never happened:
+     * the CPU raises only the fault. So its event waits for the gate checks. */
+    if (!e.software)
+        emit_exception(m, &s, &e);
 
     for (int attempt = 0; attempt < 3; attempt++) {
         delivery_fault df;
-        if (try_deliver(m, &s, &e, &df))
+        cpu_state before = s;
+        bool ok = try_deliver(m, &s, &e, &df);
+        if (e.software) {
+            bool gate_refused = !ok && (df.vector == EXC_GP || df.vector == EXC_NP) &&
+                                df.error_code == ((e.vector << 3) | 2);
+            if (!gate_refused)
+                emit_exception(m, &before, &e);
+        }
+        if (ok)
             return;
         if (df.violation) {
             emu_stop_exit(m, EMU_STATUS_VIOLATION, EXIT_VIOLATION,
@@ -245,16 +260,16 @@ void emu_deliver_exception(vtl_machine *m)
         }
         if (df.has_cr2)
             s.cr2 = df.cr2;   /* a #PF sets CR2 even when it turns into #DF */
+        /* A software interrupt that cannot be delivered faults on the instruction. */
         pending_exc next = { .vector = df.vector, .error_code = df.error_code, .has_cr2 = df.has_cr2,
-                             .cr2 = df.cr2, .rip = e.software ? m->exc.rip : e.rip };
+                             .cr2 = df.cr2, .rip = e.software ? e.insn_rip : e.rip };
+        if (e.software)
+            m->icount = emu_icount_at(m, e.insn_rip);
         if (becomes_double_fault(e.vector, df.vector))
             next = (pending_exc){ .vector = EXC_DF, .error_code = 0, .rip = next.rip };
         next.has_error_code = has_error_code(next.vector);
         e = next;
-        emu_event ev2 = { .kind = EV_EXCEPTION, .icount = m->icount, .vtl = 0, .cpl = s.cs & 3, .rip = e.rip,
-                          .vector = e.vector, .has_error_code = e.has_error_code, .error_code = e.error_code,
-                          .has_gva = e.has_cr2, .gva = e.cr2 };
-        emu_emit(m, &ev2);
+        emit_exception(m, &s, &e);
     }
     emu_stop_exit(m, EMU_STATUS_VIOLATION, EXIT_TRIPLE_FAULT, "triple fault: exception delivery failed repeatedly");
 }

@@ -104,6 +104,19 @@ static void implicit_accesses(vtl_machine *m, const cs_insn *insn, access_list *
     }
 }
 
+bool emu_operand_address(vtl_machine *m, const cs_insn *insn, const cs_x86_op *op, uint64_t *ea)
+{
+    uint64_t base, index, next = insn->address + insn->size;
+    if (!reg_value(m, op->mem.base, next, &base) || !reg_value(m, op->mem.index, next, &index))
+        return false;
+    *ea = base + index * (uint64_t)op->mem.scale + (uint64_t)op->mem.disp;
+    if (op->mem.segment == X86_REG_FS)
+        *ea += cpu_reg(m->uc, UC_X86_REG_FS_BASE);
+    else if (op->mem.segment == X86_REG_GS)
+        *ea += cpu_reg(m->uc, UC_X86_REG_GS_BASE);
+    return true;
+}
+
 uint64_t emu_fault_address(vtl_machine *m, uint64_t rip, uint64_t page)
 {
     uint8_t code[15];
@@ -117,20 +130,14 @@ uint64_t emu_fault_address(vtl_machine *m, uint64_t rip, uint64_t page)
 
     access_list l = { .n = 0 };
     const cs_x86 *x = &insn->detail->x86;
-    uint64_t next = rip + insn->size;
     bool is_lea = insn->id == X86_INS_LEA || insn->id == X86_INS_NOP;
     for (int i = 0; i < x->op_count && !is_lea; i++) {
         const cs_x86_op *op = &x->operands[i];
         if (op->type != X86_OP_MEM)
             continue;
-        uint64_t base, index;
-        if (!reg_value(m, op->mem.base, next, &base) || !reg_value(m, op->mem.index, next, &index))
+        uint64_t ea;
+        if (!emu_operand_address(m, insn, op, &ea))
             continue;
-        uint64_t ea = base + index * (uint64_t)op->mem.scale + (uint64_t)op->mem.disp;
-        if (op->mem.segment == X86_REG_FS)
-            ea += cpu_reg(m->uc, UC_X86_REG_FS_BASE);
-        else if (op->mem.segment == X86_REG_GS)
-            ea += cpu_reg(m->uc, UC_X86_REG_GS_BASE);
         add_access(&l, ea, op->size ? op->size : 1);
     }
     implicit_accesses(m, insn, &l);

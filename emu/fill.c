@@ -72,15 +72,19 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
     case MMU_PAGE_FAULT:
         /* After every run Unicorn probes the page before its run-until address to drop
          * code translated for it; a failed probe is not the guest's fault. */
-        if (type == UC_MEM_FETCH && vaddr == m->until_probe_page)
+        if (type == UC_MEM_FETCH && vaddr == m->until_probe_page) {
+            m->probe_failed = true;   /* Unicorn then reports UC_ERR_EXCEPTION: not ours */
             return false;
+        }
         m->stop = acc == MMU_FETCH ? STOP_FETCH_FAULT : STOP_EXCEPTION;
         m->exc = (pending_exc){ .vector = 14, .has_error_code = true, .error_code = r.error_code,
                                 .has_cr2 = true, .cr2 = vaddr, .from_fill = true };
         return false;
     case MMU_NONCANONICAL:
+        /* #GP(0), or #SS(0) for a stack access: decided once RIP is known (run.c). */
         m->stop = STOP_EXCEPTION;
-        m->exc = (pending_exc){ .vector = 13, .has_error_code = true, .error_code = 0, .from_fill = true };
+        m->exc = (pending_exc){ .vector = 13, .has_error_code = true, .error_code = 0, .from_fill = true,
+                                .noncanonical = true };
         return false;
     case MMU_PT_ACCESS:
         violation(m, vaddr, r.pt_gpa, ACC_READ, cpl);

@@ -55,26 +55,29 @@ void emu_stop_exit(vtl_machine *m, int status, emu_exit_reason reason, const cha
 static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
 {
     vtl_machine *m = ud;
-    if (m->stop == STOP_EXIT) {
+    if (m->stop != STOP_NONE) {
         uc_emu_stop(uc);
         return;
     }
     uint64_t rip = cpu_reg(uc, UC_X86_REG_RIP);
-    /* int n / int3 / into report RIP after the instruction; faults report it on it. */
-    bool software = false;
-    if (intno == 3 || intno == 4 || intno >= 32) {
-        software = true;
+    /* int n / int3 / into report RIP after the instruction; faults report it on it.
+     * Tell them apart by the bytes before RIP (int 0x0d is software, #GP is not). */
+    uint8_t b[2] = { 0, 0 };
+    gmem_fault f;
+    if (rip >= 2)
+        emu_gva_rw(m, rip - 2, b, 2, false, emu_cpl(m), false, &f);
+    pending_exc e = { .vector = intno, .rip = rip, .insn_rip = rip };
+    if (b[0] == 0xCD && b[1] == intno) {
+        e.software = true;
+        e.insn_rip = rip - 2;
+    } else if ((intno == 3 && b[1] == 0xCC) || (intno == 4 && b[1] == 0xCE)) {
+        e.software = true;
+        e.insn_rip = rip - 1;
     } else {
-        /* A software `int n` with n < 32 (e.g. int 0x0d) is still a software interrupt:
-         * recognise it by the bytes before RIP. */
-        uint8_t b[2];
-        gmem_fault f;
-        if (rip >= 2 && emu_gva_rw(m, rip - 2, b, 2, false, emu_cpl(m), false, &f) == GMEM_OK &&
-            b[0] == 0xCD && b[1] == intno)
-            software = true;
+        e.error_code = emu_infer_error_code(m, rip, intno);
     }
     m->stop = STOP_EXCEPTION;
-    m->exc = (pending_exc){ .vector = intno, .software = software, .rip = rip, .error_code = 0 };
+    m->exc = e;
     uc_emu_stop(uc);
 }
 

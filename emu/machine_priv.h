@@ -31,7 +31,9 @@ typedef struct pending_exc {
     uint64_t cr2;
     bool software;        /* int n / int3 / into: gate DPL is checked, RIP is after */
     bool from_fill;       /* raised by the TLB fill: RIP is where Unicorn stopped */
+    bool noncanonical;    /* a non-canonical address: #SS if through the stack */
     uint64_t rip;         /* RIP to report and to push */
+    uint64_t insn_rip;    /* software interrupts: the instruction itself (for faults) */
 } pending_exc;
 
 /* Per translated block: start, size in bytes and instruction count, cached. */
@@ -53,6 +55,7 @@ struct vtl_machine {
     csh cs_detail;                /* Capstone with operand details, for fault addresses */
     uint64_t slat_gen_seen;
     uint64_t until_probe_page;    /* see fill.c */
+    bool probe_failed;
     uint64_t nxe_seen;            /* EFER.NXE the TLB was filled under */
 
     emu_event_fn on_event;
@@ -126,6 +129,12 @@ bool emu_io_allowed(vtl_machine *m, uint64_t rip);
 
 /* fault_addr.c: CR2 of a data access that faulted somewhere in `page`. */
 uint64_t emu_fault_address(vtl_machine *m, uint64_t rip, uint64_t page);
+/* Effective address of a memory operand of a decoded instruction (with FS/GS base). */
+bool emu_operand_address(vtl_machine *m, const cs_insn *insn, const cs_x86_op *op, uint64_t *ea);
+
+/* exc_info.c: the error code Unicorn does not report, and #SS vs #GP. */
+uint32_t emu_infer_error_code(vtl_machine *m, uint64_t rip, unsigned vector);
+bool emu_access_uses_stack(vtl_machine *m, uint64_t rip);
 
 /* exc.c */
 void emu_deliver_exception(vtl_machine *m);

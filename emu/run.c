@@ -105,7 +105,10 @@ int emu_run(vtl_machine *m)
         m->stop = STOP_NONE;
         uint64_t rip = cpu_reg(m->uc, UC_X86_REG_RIP);
         m->until_probe_page = align_down(u.until - 1, PAGE_SIZE);
+        m->probe_failed = false;
         uc_err err = uc_emu_start(m->uc, rip, u.until, 0, 0);
+        if (err == UC_ERR_EXCEPTION && m->probe_failed && m->stop == STOP_NONE)
+            err = UC_ERR_OK;
         uint64_t now = cpu_reg(m->uc, UC_X86_REG_RIP);
 
         if (u.until != NO_UNTIL && (m->stop != STOP_NONE || now != u.until || err != UC_ERR_OK)) {
@@ -160,6 +163,8 @@ int emu_run(vtl_machine *m)
             if (m->exc.from_fill) {
                 /* Unicorn stops exactly on the instruction whose access faulted. */
                 m->exc.rip = now;
+                if (m->exc.noncanonical && emu_access_uses_stack(m, now))
+                    m->exc.vector = 12;
                 if (m->exc.has_cr2)
                     m->exc.cr2 = emu_fault_address(m, now, align_down(m->exc.cr2, PAGE_SIZE));
             }

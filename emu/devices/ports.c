@@ -41,12 +41,11 @@ static void uart_tx(vtl_machine *m, uint8_t byte)
     locate_io(m, &icount, &rip);
     if (m->on_console)
         m->on_console(0, (const char *)&byte, 1, m->on_console_ctx);
-    /* A console event covers one line; it carries the point of its first byte. */
-    if (m->con_len == 0) {
-        m->con_icount = icount;
-        m->con_rip = rip;
-        m->con_cpl = emu_cpl(m);
-    }
+    /* A console event covers one line and carries the point where it was completed:
+     * its last byte (a newline, a full buffer, or the byte before another event). */
+    m->con_icount = icount;
+    m->con_rip = rip;
+    m->con_cpl = emu_cpl(m);
     m->con[m->con_len++] = (char)byte;
     if (byte == '\n' || m->con_len == sizeof(m->con))
         emu_console_flush(m);
