@@ -29,17 +29,21 @@ $(error MODE must be release, dbg or asan)
 endif
 
 # Modules, bottom-up. Each is a static library; its unit tests link it and what is below.
-MODULES := common mmu slat emu
+MODULES := common mmu slat iommu vtl emu
 common_SRC := $(wildcard common/*.c)
 mmu_SRC    := $(wildcard mmu/*.c)
 slat_SRC   := $(wildcard slat/*.c)
+iommu_SRC  := $(wildcard iommu/*.c)
+vtl_SRC    := $(wildcard vtl/*.c)
 emu_SRC    := $(wildcard emu/*.c emu/devices/*.c)
 cli_SRC    := $(wildcard frontends/cli/*.c)
 
 common_DEPS :=
 mmu_DEPS    := common
 slat_DEPS   := common
-emu_DEPS    := mmu slat common
+iommu_DEPS  := common
+vtl_DEPS    := common
+emu_DEPS    := vtl mmu slat iommu common
 
 lib = $(B)/lib$(1).a
 objs = $(patsubst %.c,$(B)/%.o,$($(1)_SRC))
@@ -59,7 +63,7 @@ $(call lib,$(1)): $(call objs,$(1))
 endef
 $(foreach m,$(MODULES),$(eval $(call MODULE_RULES,$(m))))
 
-LIBS_ALL := $(foreach m,emu mmu slat common,$(call lib,$(m)))
+LIBS_ALL := $(foreach m,emu vtl mmu slat iommu common,$(call lib,$(m)))
 $(B)/vtlemu: $(call objs,cli) $(LIBS_ALL)
 	$(CC) $(LDFLAGS) -o $@ $^ $(UC_LIBS) $(CS_LIBS) -lm
 build/vtlemu: $(B)/vtlemu

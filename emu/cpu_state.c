@@ -119,3 +119,11 @@ void cpu_set_msr(uc_engine *uc, uint32_t msr, uint64_t v)
     uc_x86_msr m = { .rid = msr, .value = v };
     uc_reg_write(uc, UC_X86_REG_MSR, &m);
 }
+
+void cpu_set_cr2(uc_engine *uc, uint64_t v)
+{
+    /* See build_list: a CR2 write reloads CR3 in Unicorn 2.1.1; put CR3 back. */
+    uint64_t cr3 = cpu_reg(uc, UC_X86_REG_CR3);
+    cpu_set_reg(uc, UC_X86_REG_CR2, v);
+    cpu_set_reg(uc, UC_X86_REG_CR3, cr3);
+}

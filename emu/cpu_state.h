@@ -66,5 +66,7 @@ uint64_t cpu_reg(uc_engine *uc, int regid);
 void cpu_set_reg(uc_engine *uc, int regid, uint64_t v);
 uint64_t cpu_msr(uc_engine *uc, uint32_t msr);
 void cpu_set_msr(uc_engine *uc, uint32_t msr, uint64_t v);
+/* CR2 without disturbing CR3 (Unicorn 2.1.1 reloads CR3 on a CR2 write). */
+void cpu_set_cr2(uc_engine *uc, uint64_t v);
 
 #endif

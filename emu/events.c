@@ -7,9 +7,17 @@
 static const char *const kind_names[EV_KIND_COUNT] = {
     [EV_BOOT] = "boot",
     [EV_CONSOLE] = "console",
+    [EV_VTL_ENABLE] = "vtl_enable",
+    [EV_VTL_CALL] = "vtl_call",
+    [EV_VTL_RETURN] = "vtl_return",
+    [EV_HYPERCALL] = "hypercall",
+    [EV_SLAT_CHANGE] = "slat_change",
+    [EV_SLAT_VIOLATION] = "slat_violation",
+    [EV_INTERCEPT] = "intercept",
+    [EV_COW_SHARE] = "cow_share",
+    [EV_COW_BREAK] = "cow_break",
     [EV_EXCEPTION] = "exception",
     [EV_SYSCALL] = "syscall",
-    [EV_SLAT_VIOLATION] = "slat_violation",
     [EV_EXIT] = "exit",
 };
 
@@ -110,6 +118,39 @@ void emu_event_write_json(const emu_event *ev, FILE *out)
         fprintf(out, ",\"gva\":\"0x%" PRIx64 "\",\"gpa\":\"0x%" PRIx64 "\",\"access\":\"%s\",\"rights\":\"%s\"",
                 ev->gva, ev->gpa, emu_access_name(ev->access), r);
         break;
+    case EV_INTERCEPT:
+        fprintf(out, ",\"from_vtl\":%u,\"to_vtl\":%u,\"gva\":\"0x%" PRIx64 "\",\"gpa\":\"0x%" PRIx64
+                     "\",\"access\":\"%s\"",
+                ev->from_vtl, ev->to_vtl, ev->gva, ev->gpa, emu_access_name(ev->access));
+        break;
+    case EV_VTL_ENABLE:
+        fprintf(out, ",\"target_vtl\":%u", ev->target_vtl);
+        break;
+    case EV_VTL_CALL:
+    case EV_VTL_RETURN:
+        fprintf(out, ",\"from_vtl\":%u,\"to_vtl\":%u", ev->from_vtl, ev->to_vtl);
+        break;
+    case EV_HYPERCALL:
+        fprintf(out, ",\"code\":%u,\"name\":\"%s\",\"status\":%u", ev->hc_code, ev->name ? ev->name : "unknown",
+                ev->hc_status);
+        break;
+    case EV_SLAT_CHANGE: {
+        char r2[5];
+        rights_str(ev->rights_before, r);
+        rights_str(ev->rights_after, r2);
+        fprintf(out, ",\"target_vtl\":%u,\"gpa\":\"0x%" PRIx64 "\",\"pages\":%" PRIu64
+                     ",\"rights_before\":\"%s\",\"rights_after\":\"%s\",\"source\":\"%s\"",
+                ev->target_vtl, ev->gpa, ev->pages, r, r2, ev->source ? ev->source : "hypercall");
+        break;
+    }
+    case EV_COW_SHARE:
+        fprintf(out, ",\"target_vtl\":%u,\"gpa\":\"0x%" PRIx64 "\",\"spa\":\"0x%" PRIx64 "\"", ev->target_vtl,
+                ev->gpa, ev->spa);
+        break;
+    case EV_COW_BREAK:
+        fprintf(out, ",\"gpa\":\"0x%" PRIx64 "\",\"spa\":\"0x%" PRIx64 "\",\"new_spa\":\"0x%" PRIx64 "\"",
+                ev->gpa, ev->spa, ev->new_spa);
+        break;
     case EV_EXIT:
         fprintf(out, ",\"code\":%d,\"reason\":\"%s\"", ev->code, emu_exit_reason_name(ev->reason));
         if (ev->message) {
@@ -136,7 +177,7 @@ static const char *vector_name(unsigned v)
 
 void emu_event_write_text(const emu_event *ev, FILE *out)
 {
-    fprintf(out, "[%10" PRIu64 "] VTL%u CPL%u %016" PRIx64 "  %-9s", ev->icount, ev->vtl, ev->cpl, ev->rip,
+    fprintf(out, "[%10" PRIu64 "] VTL%u CPL%u %016" PRIx64 "  %-14s", ev->icount, ev->vtl, ev->cpl, ev->rip,
             emu_event_kind_name(ev->kind));
     char r[5];
     switch (ev->kind) {
@@ -160,6 +201,34 @@ void emu_event_write_text(const emu_event *ev, FILE *out)
         rights_str(ev->rights, r);
         fprintf(out, " %s gva=0x%" PRIx64 " gpa=0x%" PRIx64 " rights=%s", emu_access_name(ev->access), ev->gva,
                 ev->gpa, r);
+        break;
+    case EV_INTERCEPT:
+        fprintf(out, " VTL%u -> VTL%u %s gva=0x%" PRIx64 " gpa=0x%" PRIx64, ev->from_vtl, ev->to_vtl,
+                emu_access_name(ev->access), ev->gva, ev->gpa);
+        break;
+    case EV_VTL_ENABLE:
+        fprintf(out, " VTL%u enabled", ev->target_vtl);
+        break;
+    case EV_VTL_CALL:
+    case EV_VTL_RETURN:
+        fprintf(out, " VTL%u -> VTL%u", ev->from_vtl, ev->to_vtl);
+        break;
+    case EV_HYPERCALL:
+        fprintf(out, " %s (0x%x) status=0x%x", ev->name ? ev->name : "unknown", ev->hc_code, ev->hc_status);
+        break;
+    case EV_SLAT_CHANGE: {
+        char r2[5];
+        rights_str(ev->rights_before, r);
+        rights_str(ev->rights_after, r2);
+        fprintf(out, " VTL%u gpa=0x%" PRIx64 " pages=%" PRIu64 " %s -> %s (%s)", ev->target_vtl, ev->gpa, ev->pages, r,
+                r2, ev->source ? ev->source : "hypercall");
+        break;
+    }
+    case EV_COW_SHARE:
+        fprintf(out, " VTL%u gpa=0x%" PRIx64 " spa=0x%" PRIx64, ev->target_vtl, ev->gpa, ev->spa);
+        break;
+    case EV_COW_BREAK:
+        fprintf(out, " gpa=0x%" PRIx64 " spa=0x%" PRIx64 " -> 0x%" PRIx64, ev->gpa, ev->spa, ev->new_spa);
         break;
     case EV_EXIT:
         fprintf(out, " code=%d reason=%s", ev->code, emu_exit_reason_name(ev->reason));

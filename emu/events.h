@@ -11,9 +11,17 @@
 typedef enum emu_event_kind {
     EV_BOOT,
     EV_CONSOLE,
+    EV_VTL_ENABLE,
+    EV_VTL_CALL,
+    EV_VTL_RETURN,
+    EV_HYPERCALL,
+    EV_SLAT_CHANGE,
+    EV_SLAT_VIOLATION,
+    EV_INTERCEPT,
+    EV_COW_SHARE,
+    EV_COW_BREAK,
     EV_EXCEPTION,
     EV_SYSCALL,
-    EV_SLAT_VIOLATION,
     EV_EXIT,
     EV_KIND_COUNT
 } emu_event_kind;
@@ -43,6 +51,14 @@ typedef struct emu_event {
     uint64_t gva, gpa, spa;
     emu_access access;
     unsigned rights;
+    unsigned rights_before, rights_after;
+    uint64_t pages;              /* slat_change, cow_share: consecutive 4 KiB pages from gpa */
+    unsigned target_vtl;         /* slat_change, cow_share: whose SLAT changed */
+    const char *source;          /* slat_change: "hypercall", "loader" or "script" */
+    uint64_t new_spa;            /* cow_break: the private copy (spa = the shared frame) */
+    unsigned from_vtl, to_vtl;   /* vtl_call, vtl_return, intercept */
+    unsigned hc_code, hc_status; /* hypercall */
+    const char *name;            /* hypercall */
     uint64_t nr;                 /* syscall number (RAX) */
     const char *text;            /* console text (not NUL-terminated), image path */
     size_t text_len;

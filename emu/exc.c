@@ -53,11 +53,11 @@ void emu_enter_ring0(vtl_machine *m, const cpu_state *s)
     w.es = safe_selector(m, s, s->es);
     w.fs = safe_selector(m, s, s->fs);
     w.gs = safe_selector(m, s, s->gs);
-    uc_context_restore(m->uc, m->ring0);
-    cpu_state_write(m->uc, &w);
+    uc_context_restore(m->cur->uc, m->cur->ring0);
+    cpu_state_write(m->cur->uc, &w);
     /* Restoring a context leaves Unicorn's TLB as it was; the CR3 write above already
      * flushed it with paging on. Flush anyway so no ring-3 view survives. */
-    uc_ctl_flush_tlb(m->uc);
+    uc_ctl_flush_tlb(m->cur->uc);
 }
 
 typedef struct delivery_fault {
@@ -218,7 +218,7 @@ static bool try_deliver(vtl_machine *m, cpu_state *s, const pending_exc *e, deli
 
 static void emit_exception(vtl_machine *m, const cpu_state *s, const pending_exc *e)
 {
-    emu_event ev = { .kind = EV_EXCEPTION, .icount = m->icount, .vtl = 0, .cpl = s->cs & 3, .rip = e->rip,
+    emu_event ev = { .kind = EV_EXCEPTION, .icount = m->icount, .vtl = m->cur->vtl, .cpl = s->cs & 3, .rip = e->rip,
                      .vector = e->vector, .has_error_code = e->has_error_code, .error_code = e->error_code,
                      .has_gva = e->has_cr2, .gva = e->cr2 };
     emu_emit(m, &ev);
@@ -227,7 +227,7 @@ static void emit_exception(vtl_machine *m, const cpu_state *s, const pending_exc
 void emu_deliver_exception(vtl_machine *m)
 {
     cpu_state s;
-    cpu_state_read(m->uc, &s);
+    cpu_state_read(m->cur->uc, &s);
     pending_exc e = m->exc;
     e.has_error_code = has_error_code(e.vector) && !e.software;
     /* A software interrupt refused by its gate (DPL, type, not present) never happened:
@@ -277,10 +277,10 @@ void emu_deliver_exception(vtl_machine *m)
 void emu_do_syscall(vtl_machine *m)
 {
     cpu_state s;
-    cpu_state_read(m->uc, &s);
+    cpu_state_read(m->cur->uc, &s);
     uint64_t insn = m->exc.rip;
     uint64_t efer = s.msr[CS_MSR_EFER].value;
-    emu_event ev = { .kind = EV_SYSCALL, .icount = m->icount, .vtl = 0, .cpl = s.cs & 3, .rip = insn,
+    emu_event ev = { .kind = EV_SYSCALL, .icount = m->icount, .vtl = m->cur->vtl, .cpl = s.cs & 3, .rip = insn,
                      .nr = s.gpr[R_RAX] };
     if (!(efer & EFER_SCE)) {
         m->exc = (pending_exc){ .vector = EXC_UD, .rip = insn };

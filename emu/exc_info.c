@@ -47,7 +47,7 @@ static bool operand_u16(vtl_machine *m, const cs_insn *insn, const cs_x86_op *op
         for (size_t i = 0; name && i < sizeof(regs) / sizeof(regs[0]); i++) {
             if (!strcmp(name, regs[i].n)) {
                 uint16_t v = 0;
-                uc_reg_read(m->uc, regs[i].id, &v);
+                uc_reg_read(m->cur->uc, regs[i].id, &v);
                 *out = v;
                 return true;
             }
@@ -82,7 +82,7 @@ uint32_t emu_infer_error_code(vtl_machine *m, uint64_t rip, unsigned vector)
     case X86_INS_POP:
         if (x->op_count == 1 && x->operands[0].type == X86_OP_REG && is_data_segment(x->operands[0].reg)) {
             gmem_fault f;
-            have = emu_gva_rw(m, cpu_reg(m->uc, UC_X86_REG_RSP), &sel, 2, false, emu_cpl(m), false, &f) == GMEM_OK;
+            have = emu_gva_rw(m, cpu_reg(m->cur->uc, UC_X86_REG_RSP), &sel, 2, false, emu_cpl(m), false, &f) == GMEM_OK;
         }
         break;
     case X86_INS_LTR:

@@ -39,7 +39,7 @@ static bool reg_value(vtl_machine *m, x86_reg r, uint64_t next_rip, uint64_t *v)
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         if (map[i].cs == r) {
             *v = 0;
-            uc_reg_read(m->uc, map[i].uc, v);
+            uc_reg_read(m->cur->uc, map[i].uc, v);
             return true;
         }
     }
@@ -71,8 +71,8 @@ static unsigned operand_size(const cs_insn *insn)
 
 static void implicit_accesses(vtl_machine *m, const cs_insn *insn, access_list *l)
 {
-    uint64_t rsp = cpu_reg(m->uc, UC_X86_REG_RSP);
-    uint64_t rsi = cpu_reg(m->uc, UC_X86_REG_RSI), rdi = cpu_reg(m->uc, UC_X86_REG_RDI);
+    uint64_t rsp = cpu_reg(m->cur->uc, UC_X86_REG_RSP);
+    uint64_t rsi = cpu_reg(m->cur->uc, UC_X86_REG_RSI), rdi = cpu_reg(m->cur->uc, UC_X86_REG_RDI);
     unsigned sz = operand_size(insn);
     switch (insn->id) {
     case X86_INS_PUSH: case X86_INS_PUSHFQ: case X86_INS_CALL:
@@ -85,7 +85,7 @@ static void implicit_accesses(vtl_machine *m, const cs_insn *insn, access_list *
         add_access(l, rsp, 40);
         break;
     case X86_INS_LEAVE:
-        add_access(l, cpu_reg(m->uc, UC_X86_REG_RBP), 8);
+        add_access(l, cpu_reg(m->cur->uc, UC_X86_REG_RBP), 8);
         break;
     case X86_INS_MOVSB: case X86_INS_MOVSW: case X86_INS_MOVSD: case X86_INS_MOVSQ:
     case X86_INS_CMPSB: case X86_INS_CMPSW: case X86_INS_CMPSD: case X86_INS_CMPSQ:
@@ -111,9 +111,9 @@ bool emu_operand_address(vtl_machine *m, const cs_insn *insn, const cs_x86_op *o
         return false;
     *ea = base + index * (uint64_t)op->mem.scale + (uint64_t)op->mem.disp;
     if (op->mem.segment == X86_REG_FS)
-        *ea += cpu_reg(m->uc, UC_X86_REG_FS_BASE);
+        *ea += cpu_reg(m->cur->uc, UC_X86_REG_FS_BASE);
     else if (op->mem.segment == X86_REG_GS)
-        *ea += cpu_reg(m->uc, UC_X86_REG_GS_BASE);
+        *ea += cpu_reg(m->cur->uc, UC_X86_REG_GS_BASE);
     return true;
 }
 

@@ -18,25 +18,16 @@ static bool implicit_supervisor(vtl_machine *m, uint64_t page)
     uc_x86_mmr gdtr, idtr, ldtr, tr;
     int ids[4] = { UC_X86_REG_GDTR, UC_X86_REG_IDTR, UC_X86_REG_LDTR, UC_X86_REG_TR };
     void *vals[4] = { &gdtr, &idtr, &ldtr, &tr };
-    uc_reg_read_batch(m->uc, ids, vals, 4);
+    uc_reg_read_batch(m->cur->uc, ids, vals, 4);
     return in_table(page, &gdtr) || in_table(page, &idtr) || in_table(page, &ldtr) || in_table(page, &tr);
 }
 
-static void violation(vtl_machine *m, uint64_t gva, uint64_t gpa, emu_access acc, unsigned cpl)
+/* Record a denied access; the run loop turns it into an intercept or a stop. */
+static bool violation(vtl_machine *m, uint64_t gva, uint64_t gpa, emu_access acc, unsigned cpl, bool walk)
 {
-    slat_entry e = { 0 };
-    slat_lookup(m->slat0, gpa, &e);
-    emu_event ev = { .kind = EV_SLAT_VIOLATION, .vtl = 0, .cpl = cpl, .gva = gva, .gpa = gpa,
-                     .access = acc, .rights = e.rights };
-    emu_emit(m, &ev);
-    if (!range_within(gpa, 1, physmem_ram_size(m->pm)))
-        emu_stop_exit(m, EMU_STATUS_VIOLATION, EXIT_VIOLATION,
-                      "%s of GPA 0x%llx (GVA 0x%llx) is outside guest RAM", emu_access_name(acc),
-                      (unsigned long long)gpa, (unsigned long long)gva);
-    else
-        emu_stop_exit(m, EMU_STATUS_VIOLATION, EXIT_VIOLATION,
-                      "SLAT violation: %s of GPA 0x%llx (GVA 0x%llx) denied and no higher VTL handles it",
-                      emu_access_name(acc), (unsigned long long)gpa, (unsigned long long)gva);
+    m->stop = STOP_VIOLATION;
+    m->viol = (pending_violation){ .gva_page = gva, .gpa = gpa, .access = acc, .cpl = cpl, .page_walk = walk };
+    return false;
 }
 
 bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry *e, void *ud)
@@ -49,7 +40,7 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
 
     mmu_ctrl ctrl;
     emu_mmu_ctrl(m, &ctrl);
-    uint64_t rflags = cpu_reg(m->uc, UC_X86_REG_RFLAGS);
+    uint64_t rflags = cpu_reg(m->cur->uc, UC_X86_REG_RFLAGS);
     unsigned cpl = emu_cpl(m);
     if (cpl == 3 && implicit_supervisor(m, vaddr))
         cpl = 0;
@@ -72,8 +63,8 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
     case MMU_PAGE_FAULT:
         /* After every run Unicorn probes the page before its run-until address to drop
          * code translated for it; a failed probe is not the guest's fault. */
-        if (type == UC_MEM_FETCH && vaddr == m->until_probe_page) {
-            m->probe_failed = true;   /* Unicorn then reports UC_ERR_EXCEPTION: not ours */
+        if (type == UC_MEM_FETCH && vaddr == m->cur->until_probe_page) {
+            m->cur->probe_failed = true;   /* Unicorn then reports UC_ERR_EXCEPTION: not ours */
             return false;
         }
         m->stop = acc == MMU_FETCH ? STOP_FETCH_FAULT : STOP_EXCEPTION;
@@ -87,18 +78,22 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
                                 .noncanonical = true };
         return false;
     case MMU_PT_ACCESS:
-        violation(m, vaddr, r.pt_gpa, ACC_READ, cpl);
-        return false;
+        return violation(m, vaddr, r.pt_gpa, ACC_READ, cpl, true);
     }
 
     uint64_t gpa_page = align_down(r.gpa, PAGE_SIZE);
-    unsigned allowed = slat_allowed_accesses(m->slat0, gpa_page, cpl);
+    unsigned allowed = slat_allowed_accesses(m->cur->slat, gpa_page, cpl);
+    slat_entry se = { 0 };
+    slat_lookup(m->cur->slat, gpa_page, &se);
     if (!(allowed & (1u << acc))) {
-        violation(m, vaddr, gpa_page, eacc, cpl);
-        return false;
+        if (acc == MMU_WRITE && se.cow && (se.rights & SLAT_W)) {
+            /* The first write to a shared page: the run loop gives this VTL a copy. */
+            m->stop = STOP_COW_BREAK;
+            m->viol = (pending_violation){ .gva_page = vaddr, .gpa = gpa_page, .access = ACC_WRITE, .cpl = cpl };
+            return false;
+        }
+        return violation(m, vaddr, gpa_page, eacc, cpl, false);
     }
-    slat_entry se;
-    slat_lookup(m->slat0, gpa_page, &se);
 
     uc_prot perms = 0;
     if (r.can_read && (allowed & (1u << SLAT_ACC_READ)))
@@ -107,6 +102,10 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
         perms |= UC_PROT_WRITE;
     if (r.can_fetch && (allowed & (1u << SLAT_ACC_EXEC)))
         perms |= UC_PROT_EXEC;
+    if (perms & UC_PROT_EXEC)
+        coh_fetch_fill(m, m->cur, se.spa, vaddr);
+    if (perms & UC_PROT_WRITE)
+        coh_write_fill(m, m->cur, se.spa);
     e->paddr = se.spa;
     e->perms = perms;
     return true;

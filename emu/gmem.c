@@ -9,7 +9,7 @@ static bool pt_read64(void *ctx, uint64_t gpa, uint64_t *val)
 {
     vtl_machine *m = ctx;
     uint64_t spa;
-    if (slat_check(m->slat0, gpa, SLAT_ACC_READ, 0, &spa) != VE_OK)
+    if (slat_check(m->cur->slat, gpa, SLAT_ACC_READ, 0, &spa) != VE_OK)
         return false;
     memcpy(val, physmem_host(m->pm) + spa, sizeof(*val));
     return true;
@@ -19,7 +19,7 @@ static bool pt_write64(void *ctx, uint64_t gpa, uint64_t val)
 {
     vtl_machine *m = ctx;
     uint64_t spa;
-    if (slat_check(m->slat0, gpa, SLAT_ACC_WRITE, 0, &spa) != VE_OK)
+    if (slat_check(m->cur->slat, gpa, SLAT_ACC_WRITE, 0, &spa) != VE_OK)
         return false;
     memcpy(physmem_host(m->pm) + spa, &val, sizeof(val));
     return true;
@@ -32,8 +32,8 @@ void emu_mmu_ctrl(vtl_machine *m, mmu_ctrl *ctrl)
     int ids[3] = { UC_X86_REG_CR0, UC_X86_REG_CR3, UC_X86_REG_CR4 };
     void *vals[3] = { &ctrl->cr0, &ctrl->cr3, &ctrl->cr4 };
     ctrl->cr0 = ctrl->cr3 = ctrl->cr4 = 0;
-    uc_reg_read_batch(m->uc, ids, vals, 3);
-    ctrl->efer = cpu_msr(m->uc, MSR_EFER);
+    uc_reg_read_batch(m->cur->uc, ids, vals, 3);
+    ctrl->efer = cpu_msr(m->cur->uc, MSR_EFER);
     ctrl->maxphyaddr = 40;
 }
 
@@ -73,7 +73,7 @@ gmem_result emu_gva_rw(vtl_machine *m, uint64_t gva, void *buf, size_t len, bool
         }
         uint64_t gpa = r.kind == MMU_NO_PAGING ? gva : r.gpa;
         uint64_t spa;
-        if (slat_check(m->slat0, gpa, write ? SLAT_ACC_WRITE : SLAT_ACC_READ, cpl, &spa) != VE_OK) {
+        if (slat_check(m->cur->slat, gpa, write ? SLAT_ACC_WRITE : SLAT_ACC_READ, cpl, &spa) != VE_OK) {
             f->kind = GMEM_VIOLATION;
             f->gpa = gpa;
             return f->kind;

@@ -59,7 +59,7 @@ static uint32_t count_insns(vtl_machine *m, uint64_t pc, uint32_t size, uint64_t
 static icount_slot *slot_for(vtl_machine *m, uint64_t pc, uint32_t size)
 {
     uint64_t h = (pc ^ (pc >> 17) ^ ((uint64_t)size << 7)) * UINT64_C(0x9E3779B97F4A7C15);
-    return &m->icache[(h >> 40) & (ICOUNT_SLOTS - 1)];
+    return &m->cur->icache[(h >> 40) & (ICOUNT_SLOTS - 1)];
 }
 
 void emu_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *ud)
@@ -75,7 +75,7 @@ void emu_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *ud)
     }
     /* Unicorn lets every I/O instruction through; below IOPL the TSS bitmap decides,
      * before the instruction runs: leave such a block to the run loop. */
-    if (s->has_io && pc != m->io_checked_pc) {
+    if (s->has_io && pc != m->cur->io_checked_pc) {
         unsigned cpl = emu_cpl(m);
         unsigned iopl = (unsigned)(cpu_reg(uc, UC_X86_REG_RFLAGS) >> 12) & 3;
         if (cpl > iopl) {
@@ -90,19 +90,19 @@ void emu_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *ud)
         uc_emu_stop(uc);
         return;
     }
-    m->blk_pc = pc;
-    m->blk_size = size;
-    m->blk_icount = s->icount;
-    m->blk_base = m->icount;
-    m->blk_io_seq = 0;
+    m->cur->blk_pc = pc;
+    m->cur->blk_size = size;
+    m->cur->blk_icount = s->icount;
+    m->cur->blk_base = m->icount;
+    m->cur->blk_io_seq = 0;
     m->icount += s->icount;
 }
 
 uint64_t emu_icount_at(vtl_machine *m, uint64_t rip)
 {
-    if (rip < m->blk_pc || rip >= m->blk_pc + m->blk_size)
+    if (rip < m->cur->blk_pc || rip >= m->cur->blk_pc + m->cur->blk_size)
         return m->icount;
-    return m->blk_base + count_insns(m, m->blk_pc, m->blk_size, rip, NULL);
+    return m->cur->blk_base + count_insns(m, m->cur->blk_pc, m->cur->blk_size, rip, NULL);
 }
 
 static bool is_io(const cs_insn *i)
@@ -120,10 +120,10 @@ static bool is_io(const cs_insn *i)
 uint64_t emu_block_io_insn(vtl_machine *m, unsigned n, uint64_t *insn_index)
 {
     uint8_t buf[4096 + MAX_INSN];
-    uint32_t size = m->blk_size > 4096 ? 4096 : m->blk_size;
-    size_t len = read_code(m, m->blk_pc, buf, size);
+    uint32_t size = m->cur->blk_size > 4096 ? 4096 : m->cur->blk_size;
+    size_t len = read_code(m, m->cur->blk_pc, buf, size);
     const uint8_t *code = buf;
-    uint64_t addr = m->blk_pc, found = 0, idx = 0;
+    uint64_t addr = m->cur->blk_pc, found = 0, idx = 0;
     cs_insn *insn = cs_malloc(m->cs);
     if (!insn)
         return 0;

@@ -42,7 +42,7 @@ static bool decode_io(const uint8_t *code, size_t n, uint16_t dx, uint32_t *port
 bool emu_io_allowed(vtl_machine *m, uint64_t rip)
 {
     unsigned cpl = emu_cpl(m);
-    unsigned iopl = (unsigned)(cpu_reg(m->uc, UC_X86_REG_RFLAGS) >> 12) & 3;
+    unsigned iopl = (unsigned)(cpu_reg(m->cur->uc, UC_X86_REG_RFLAGS) >> 12) & 3;
     if (cpl <= iopl)
         return true;
 
@@ -53,11 +53,11 @@ bool emu_io_allowed(vtl_machine *m, uint64_t rip)
         n++;
     uint32_t port;
     unsigned size;
-    if (!decode_io(code, n, (uint16_t)cpu_reg(m->uc, UC_X86_REG_DX), &port, &size))
+    if (!decode_io(code, n, (uint16_t)cpu_reg(m->cur->uc, UC_X86_REG_DX), &port, &size))
         return false;
 
     uc_x86_mmr tr;
-    uc_reg_read(m->uc, UC_X86_REG_TR, &tr);
+    uc_reg_read(m->cur->uc, UC_X86_REG_TR, &tr);
     if (tr.limit < 0x67)
         return false;
     uint16_t io_base;

@@ -8,6 +8,7 @@
 #include "emu/boot.h"
 #include "emu/loader.h"
 #include "emu/machine_priv.h"
+#include "emu/vtl_switch.h"
 
 /* Translated code buffer per engine: Unicorn reserves 1 GiB by default, and a full
  * flush costs in proportion (UNICORN-FACTS.md). */
@@ -26,13 +27,15 @@ void emu_emit(vtl_machine *m, emu_event *ev)
 {
     if (ev->kind != EV_CONSOLE)
         emu_console_flush(m);
+    if (ev->kind != EV_SLAT_CHANGE)
+        emu_flush_slat_changes(m);
     if (m->on_event)
         m->on_event(ev, m->on_event_ctx);
 }
 
 unsigned emu_cpl(vtl_machine *m)
 {
-    return (unsigned)(cpu_reg(m->uc, UC_X86_REG_CS) & 3);
+    return (unsigned)(cpu_reg(m->cur->uc, UC_X86_REG_CS) & 3);
 }
 
 void emu_stop_exit(vtl_machine *m, int status, emu_exit_reason reason, const char *fmt, ...)
@@ -49,7 +52,7 @@ void emu_stop_exit(vtl_machine *m, int status, emu_exit_reason reason, const cha
         vsnprintf(m->exit_msg, sizeof(m->exit_msg), fmt, ap);
         va_end(ap);
     }
-    uc_emu_stop(m->uc);
+    uc_emu_stop(m->cur->uc);
 }
 
 static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
@@ -84,9 +87,19 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
 static bool hook_invalid(uc_engine *uc, void *ud)
 {
     vtl_machine *m = ud;
-    if (m->stop != STOP_EXIT) {
+    if (m->stop != STOP_NONE)
+        return false;
+    uint64_t rip = cpu_reg(uc, UC_X86_REG_RIP);
+    /* Unicorn has no VMX: `vmcall` (0F 01 C1) arrives here as an invalid opcode. */
+    uint8_t b[3] = { 0 };
+    gmem_fault f;
+    emu_gva_rw(m, rip, b, 3, false, emu_cpl(m), false, &f);
+    m->exc = (pending_exc){ .vector = 6, .rip = rip };
+    if (b[0] == 0x0F && b[1] == 0x01 && b[2] == 0xC1) {
+        /* A hypercall from user mode is #UD, as on Hyper-V. */
+        m->stop = emu_cpl(m) == 0 ? STOP_HYPERCALL : STOP_EXCEPTION;
+    } else {
         m->stop = STOP_EXCEPTION;
-        m->exc = (pending_exc){ .vector = 6, .rip = cpu_reg(uc, UC_X86_REG_RIP) };
     }
     return false;
 }
@@ -101,32 +114,56 @@ static void hook_syscall(uc_engine *uc, void *ud)
     uc_emu_stop(uc);
 }
 
-static ve_status open_engine(vtl_machine *m, char *err, size_t errlen)
+static ve_status open_engine(vtl_machine *m, vcpu *v, char *err, size_t errlen)
 {
-    uc_err e = uc_open(UC_ARCH_X86, UC_MODE_64, &m->uc);
+    uc_err e = uc_open(UC_ARCH_X86, UC_MODE_64, &v->uc);
     if (e != UC_ERR_OK) {
         set_err(err, errlen, "cannot start Unicorn: %s", uc_strerror(e));
         return VE_E_STATE;
     }
-    uc_ctl_set_tcg_buffer_size(m->uc, TCG_BUFFER_SIZE);
-    uc_ctl_tlb_mode(m->uc, UC_TLB_VIRTUAL);
-    e = uc_mem_map_ptr(m->uc, 0, physmem_total_size(m->pm), UC_PROT_ALL, physmem_host(m->pm));
+    uc_ctl_set_tcg_buffer_size(v->uc, TCG_BUFFER_SIZE);
+    uc_ctl_tlb_mode(v->uc, UC_TLB_VIRTUAL);
+    /* Every engine maps the same SPA buffer: RAM plus the copy-on-write frame pool. */
+    e = uc_mem_map_ptr(v->uc, 0, physmem_total_size(m->pm), UC_PROT_ALL, physmem_host(m->pm));
     if (e != UC_ERR_OK) {
         set_err(err, errlen, "cannot map guest memory into Unicorn: %s", uc_strerror(e));
         return VE_E_STATE;
     }
+    /* Hooks act on m->cur: only the running VTL's engine ever executes. */
     uc_hook h;
     int rc = 0;
-    rc |= uc_hook_add(m->uc, &h, UC_HOOK_TLB_FILL, (void *)emu_tlb_fill, m, 1, 0);
-    rc |= uc_hook_add(m->uc, &h, UC_HOOK_BLOCK, (void *)emu_block_hook, m, 1, 0);
-    rc |= uc_hook_add(m->uc, &h, UC_HOOK_INTR, (void *)hook_intr, m, 1, 0);
-    rc |= uc_hook_add(m->uc, &h, UC_HOOK_INSN_INVALID, (void *)hook_invalid, m, 1, 0);
-    rc |= uc_hook_add(m->uc, &h, UC_HOOK_INSN, (void *)hook_syscall, m, 1, 0, UC_X86_INS_SYSCALL);
+    rc |= uc_hook_add(v->uc, &h, UC_HOOK_TLB_FILL, (void *)emu_tlb_fill, m, 1, 0);
+    rc |= uc_hook_add(v->uc, &h, UC_HOOK_BLOCK, (void *)emu_block_hook, m, 1, 0);
+    rc |= uc_hook_add(v->uc, &h, UC_HOOK_INTR, (void *)hook_intr, m, 1, 0);
+    rc |= uc_hook_add(v->uc, &h, UC_HOOK_INSN_INVALID, (void *)hook_invalid, m, 1, 0);
+    rc |= uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)hook_syscall, m, 1, 0, UC_X86_INS_SYSCALL);
     if (rc) {
         set_err(err, errlen, "cannot install Unicorn hooks");
         return VE_E_STATE;
     }
-    emu_port_hooks(m);
+    emu_port_hooks(m, v->uc);
+    return VE_OK;
+}
+
+/* An engine, SLAT and block cache for one VTL (the CPU state comes later). */
+ve_status emu_vcpu_init(vtl_machine *m, unsigned vtl, char *err, size_t errlen)
+{
+    vcpu *v = &m->vp[vtl];
+    if (v->uc)
+        return VE_OK;
+    v->vtl = vtl;
+    v->icache = calloc(ICOUNT_SLOTS, sizeof(icount_slot));
+    bool coh_ok = coh_init(&v->coh, physmem_total_size(m->pm) / PAGE_SIZE);
+    ve_status st = v->icache && coh_ok ? slat_create(physmem_ram_size(m->pm), &v->slat) : VE_E_NOMEM;
+    if (st != VE_OK) {
+        set_err(err, errlen, "cannot allocate VTL%u state: %s", vtl, ve_status_str(st));
+        return st;
+    }
+    st = open_engine(m, v, err, errlen);
+    if (st != VE_OK)
+        return st;
+    v->slat_gen_seen = slat_generation(v->slat);
+    v->nxe_seen = UINT64_MAX;  /* flush before the first run */
     return VE_OK;
 }
 
@@ -142,11 +179,10 @@ ve_status emu_create(const emu_config *cfg, vtl_machine **out, char *err, size_t
         return VE_E_NOMEM;
     }
     m->cfg = *cfg;
-    m->icache = calloc(ICOUNT_SLOTS, sizeof(icount_slot));
-    /* A spare-frame pool the size of RAM serves later copy-on-write breaks. */
-    ve_status st = m->icache ? physmem_create(cfg->mem_size, cfg->mem_size / PAGE_SIZE, &m->pm) : VE_E_NOMEM;
-    if (st == VE_OK)
-        st = slat_create(cfg->mem_size, &m->slat0);
+    m->cur = &m->vp[0];
+    vtl_state_init(&m->vs);
+    /* A spare-frame pool the size of RAM serves copy-on-write breaks. */
+    ve_status st = physmem_create(cfg->mem_size, cfg->mem_size / PAGE_SIZE, &m->pm);
     if (st != VE_OK) {
         set_err(err, errlen, "cannot allocate %llu MiB of guest memory: %s",
                 (unsigned long long)(cfg->mem_size >> 20), ve_status_str(st));
@@ -160,13 +196,11 @@ ve_status emu_create(const emu_config *cfg, vtl_machine **out, char *err, size_t
         emu_destroy(m);
         return VE_E_STATE;
     }
-    st = open_engine(m, err, errlen);
+    st = emu_vcpu_init(m, 0, err, errlen);
     if (st != VE_OK) {
         emu_destroy(m);
         return st;
     }
-    m->slat_gen_seen = slat_generation(m->slat0);
-    m->nxe_seen = UINT64_MAX;  /* flush before the first run */
     *out = m;
     return VE_OK;
 }
@@ -175,17 +209,21 @@ void emu_destroy(vtl_machine *m)
 {
     if (!m)
         return;
-    if (m->ring0)
-        uc_context_free(m->ring0);
-    if (m->uc)
-        uc_close(m->uc);
+    for (unsigned i = 0; i < VTL_COUNT; i++) {
+        vcpu *v = &m->vp[i];
+        if (v->ring0)
+            uc_context_free(v->ring0);
+        if (v->uc)
+            uc_close(v->uc);
+        slat_destroy(v->slat);
+        free(v->icache);
+        coh_free(&v->coh);
+    }
     if (m->cs)
         cs_close(&m->cs);
     if (m->cs_detail)
         cs_close(&m->cs_detail);
-    slat_destroy(m->slat0);
     physmem_destroy(m->pm);
-    free(m->icache);
     free(m);
 }
 
@@ -207,9 +245,9 @@ uint64_t emu_icount(const vtl_machine *m)
 }
 
 /* Entry state of DESIGN.md §3, and the ring-0 template taken from it. */
-static ve_status enter_boot_state(vtl_machine *m, const boot_entry *b, char *err, size_t errlen)
+static ve_status enter_boot_state(vcpu *v, const boot_entry *b, char *err, size_t errlen)
 {
-    uc_engine *uc = m->uc;
+    uc_engine *uc = v->uc;
     cpu_set_msr(uc, MSR_EFER, b->efer);
     cpu_set_reg(uc, UC_X86_REG_CR4, b->cr4);
     cpu_set_reg(uc, UC_X86_REG_CR3, b->cr3);
@@ -237,51 +275,114 @@ static ve_status enter_boot_state(vtl_machine *m, const boot_entry *b, char *err
     cpu_set_reg(uc, UC_X86_REG_RSP, b->rsp);
     cpu_set_reg(uc, UC_X86_REG_RDI, b->rdi);
     cpu_set_reg(uc, UC_X86_REG_RIP, b->rip);
-    if (uc_context_alloc(uc, &m->ring0) != UC_ERR_OK || uc_context_save(uc, m->ring0) != UC_ERR_OK) {
+    if (uc_context_alloc(uc, &v->ring0) != UC_ERR_OK || uc_context_save(uc, v->ring0) != UC_ERR_OK) {
         set_err(err, errlen, "cannot save the ring-0 CPU template");
         return VE_E_STATE;
     }
-    m->tss_base = b->tss_base;
+    v->entry = b->rip;
+    v->boot_info = b->boot_info;
+    v->hypercall_page = b->hypercall_page;
+    v->vp_assist_page = b->vp_assist_page;
+    v->loader_start = b->loader_start;
+    v->loader_end = b->loader_end;
+    v->enabled = true;
     return VE_OK;
 }
 
-ve_status emu_load_vtl0(vtl_machine *m, const char *path, char *err, size_t errlen)
+typedef struct loaded_image {
+    const char *path;
+    loader_image img;
+} loaded_image;
+
+static ve_status load_one(vtl_machine *m, const char *path, loader_range *taken, const char **names,
+                          size_t *ntaken, loaded_image *out, char *err, size_t errlen)
 {
-    if (m->loaded) {
-        set_err(err, errlen, "a VTL0 image is already loaded");
-        return VE_E_STATE;
-    }
     uint8_t *data = NULL;
     size_t size = 0;
     ve_status st = loader_read_file(path, &data, &size, err, errlen);
     if (st != VE_OK)
         return st;
-    uint64_t ram = physmem_ram_size(m->pm);
-    uint64_t area = boot_area_size(ram, m->cfg.append, NULL, 0);
-    if (area == UINT64_MAX || area >= ram) {
-        free(data);
-        set_err(err, errlen, "guest RAM of %llu MiB is too small for the boot area", (unsigned long long)(ram >> 20));
-        return VE_E_RANGE;
-    }
-    /* The loader area is reserved before the image loads, so an image reaching into it is refused. */
-    loader_range taken = { ram - area, ram };
-    const char *taken_name = "the loader area at the top of RAM";
-    loader_image img;
-    st = loader_load_elf(m->pm, path, data, size, &taken, &taken_name, 1, &img, err, errlen);
+    st = loader_load_elf(m->pm, path, data, size, taken, names, *ntaken, &out->img, err, errlen);
     free(data);
     if (st != VE_OK)
         return st;
-    boot_params bp = { .vtl = 0, .area_top = ram, .image = &img, .free_start = align_up(img.hi, PAGE_SIZE),
-                       .free_end = ram - area, .cmdline = m->cfg.append };
-    boot_entry be;
-    st = boot_build(m->pm, &bp, &be, err, errlen);
+    out->path = path;
+    taken[*ntaken] = (loader_range){ out->img.lo, out->img.hi };
+    names[*ntaken] = path;
+    (*ntaken)++;
+    return VE_OK;
+}
+
+ve_status emu_load(vtl_machine *m, const char *vtl0_path, const char *vtl1_path, char *err, size_t errlen)
+{
+    if (m->loaded) {
+        set_err(err, errlen, "images are already loaded");
+        return VE_E_STATE;
+    }
+    uint64_t ram = physmem_ram_size(m->pm);
+    /* Loader areas at the top of RAM: VTL1's highest, VTL0's below it. Without a secure
+     * kernel, one page below VTL0's area is kept for the VP assist page of a VTL1 that
+     * VTL0 may enable later (EnablePartitionVtl + EnableVpVtl). */
+    uint64_t area1 = vtl1_path ? boot_area_size(ram, NULL, NULL, 0) : PAGE_SIZE;
+    uint64_t area0 = boot_area_size(ram, m->cfg.append, NULL, 0);
+    if (area0 == UINT64_MAX || area1 == UINT64_MAX || area0 + area1 + PAGE_SIZE >= ram) {
+        set_err(err, errlen, "guest RAM of %llu MiB is too small for the boot areas", (unsigned long long)(ram >> 20));
+        return VE_E_RANGE;
+    }
+    uint64_t top0 = ram - area1, bottom0 = top0 - area0;
+
+    loader_range taken[4] = { { bottom0, ram } };
+    const char *names[4] = { "the loader area at the top of RAM" };
+    size_t ntaken = 1;
+    loaded_image sk = { 0 }, k0 = { 0 };
+    ve_status st;
+    if (vtl1_path) {
+        st = load_one(m, vtl1_path, taken, names, &ntaken, &sk, err, errlen);
+        if (st != VE_OK)
+            return st;
+    }
+    st = load_one(m, vtl0_path, taken, names, &ntaken, &k0, err, errlen);
     if (st != VE_OK)
         return st;
-    st = enter_boot_state(m, &be, err, errlen);
+    uint64_t free_start = align_up(vtl1_path && sk.img.hi > k0.img.hi ? sk.img.hi : k0.img.hi, PAGE_SIZE);
+
+    boot_params bp0 = { .vtl = 0, .area_top = top0, .image = &k0.img, .free_start = free_start,
+                        .free_end = bottom0, .cmdline = m->cfg.append };
+    if (vtl1_path) {
+        bp0.vtl1_start = sk.img.lo;
+        bp0.vtl1_end = sk.img.hi;
+    }
+    boot_entry be0, be1;
+    st = boot_build(m->pm, &bp0, &be0, err, errlen);
+    if (st == VE_OK)
+        st = enter_boot_state(&m->vp[0], &be0, err, errlen);
     if (st != VE_OK)
         return st;
-    snprintf(m->image_path, sizeof(m->image_path), "%s", path);
-    m->entry = img.entry;
+    snprintf(m->vp[0].image_path, sizeof(m->vp[0].image_path), "%s", vtl0_path);
+
+    if (vtl1_path) {
+        boot_params bp1 = bp0;
+        bp1.vtl = 1;
+        bp1.area_top = ram;
+        bp1.image = &sk.img;
+        bp1.cmdline = NULL;
+        st = boot_build(m->pm, &bp1, &be1, err, errlen);
+        if (st == VE_OK)
+            st = emu_vcpu_init(m, 1, err, errlen);
+        if (st == VE_OK)
+            st = enter_boot_state(&m->vp[1], &be1, err, errlen);
+        if (st != VE_OK)
+            return st;
+        snprintf(m->vp[1].image_path, sizeof(m->vp[1].image_path), "%s", vtl1_path);
+        emu_vtl_boot_secure(m);
+    } else {
+        m->vp1_assist_reserved = top0;   /* the page kept above VTL0's area */
+    }
     m->loaded = true;
     return VE_OK;
+}
+
+ve_status emu_load_vtl0(vtl_machine *m, const char *path, char *err, size_t errlen)
+{
+    return emu_load(m, path, NULL, err, errlen);
 }

@@ -38,7 +38,9 @@ void emu_destroy(vtl_machine *m);
 void emu_on_event(vtl_machine *m, emu_event_fn fn, void *ctx);
 void emu_on_console(vtl_machine *m, emu_console_fn fn, void *ctx);
 
-/* Load the VTL0 kernel image (an ELF file) and prepare its boot state. */
+/* Load the VTL0 kernel image (an ELF file) and, if vtl1_path is given, a secure kernel
+ * that starts first in VTL1 (DESIGN.md §3); prepare their boot states. */
+ve_status emu_load(vtl_machine *m, const char *vtl0_path, const char *vtl1_path, char *err, size_t errlen);
 ve_status emu_load_vtl0(vtl_machine *m, const char *path, char *err, size_t errlen);
 
 /* Run until the guest exits, the budget runs out, or the machine stops. Returns the

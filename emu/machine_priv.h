@@ -7,10 +7,12 @@
 #include <unicorn/unicorn.h>
 
 #include "common/physmem.h"
+#include "emu/coherency.h"
 #include "emu/cpu_state.h"
 #include "emu/machine.h"
 #include "mmu/walk.h"
 #include "slat/slat.h"
+#include "vtl/vp.h"
 
 /* Why the last uc_emu_start returned, as recorded by the hook that stopped it. */
 typedef enum stop_kind {
@@ -21,7 +23,19 @@ typedef enum stop_kind {
     STOP_BUDGET,      /* the next block would pass the budget */
     STOP_FETCH_FAULT, /* a fetch fault whose instruction must be found by decoding */
     STOP_IO_CHECK,    /* a block with port I/O below IOPL: check the TSS bitmap first */
+    STOP_HYPERCALL,   /* `vmcall` at exc.rip */
+    STOP_VIOLATION,   /* the SLAT denied an access: `viol` */
+    STOP_COW_BREAK,   /* the first write to a copy-on-write page: `viol.gpa` */
 } stop_kind;
+
+/* A SLAT violation (or copy-on-write write) seen by the TLB fill. */
+typedef struct pending_violation {
+    uint64_t gva_page;    /* the page Unicorn asked for; the byte is decoded later */
+    uint64_t gpa;         /* the GPA denied (a page-table entry's GPA for walks) */
+    emu_access access;
+    unsigned cpl;
+    bool page_walk;       /* denied while reading or updating the guest page tables */
+} pending_violation;
 
 typedef struct pending_exc {
     unsigned vector;
@@ -45,52 +59,81 @@ typedef struct icount_slot {
 } icount_slot;
 #define ICOUNT_SLOTS 65536u
 
+/* One virtual processor's engine for one VTL (like one VMCS per VTL, DESIGN.md §2):
+ * its own Unicorn engine, SLAT and translation state, all on the shared RAM buffer. */
+typedef struct vcpu {
+    unsigned vtl;
+    bool enabled;                 /* an engine exists and has a boot state */
+    uc_engine *uc;
+    uc_context *ring0;            /* ring-0 64-bit template (see cpu_state.h) */
+    slat *slat;                   /* GPA -> SPA as this VTL sees memory */
+    uint64_t slat_gen_seen;
+    uint64_t nxe_seen;            /* EFER.NXE the TLB was filled under */
+    uint64_t until_probe_page;    /* see fill.c */
+    bool probe_failed;
+
+    /* Instruction counting: `icount` includes the whole current block from its start. */
+    uint64_t blk_pc, blk_base;
+    uint32_t blk_size, blk_icount;
+    unsigned blk_io_seq;          /* I/O instructions seen in this block execution */
+    uint64_t io_checked_pc;       /* an I/O instruction the run loop allowed to run once */
+    icount_slot *icache;          /* per engine: the same RIP means other code in another VTL */
+    coh_state coh;                /* code coherency with the other engine and the host */
+
+    /* Boot. */
+    char image_path[512];
+    uint64_t entry;
+    uint64_t boot_info, hypercall_page, vp_assist_page;
+    uint64_t loader_start, loader_end;
+} vcpu;
+
+/* SLAT changes are merged into one event per run of pages changed alike. */
+typedef struct slat_change_acc {
+    unsigned target;
+    uint64_t gpa, pages;
+    unsigned before, after;
+    const char *source;
+    uint64_t rip;
+    unsigned cpl;
+} slat_change_acc;
+
 struct vtl_machine {
     emu_config cfg;
     physmem *pm;
-    slat *slat0;
-    uc_engine *uc;
-    uc_context *ring0;            /* ring-0 64-bit template (see cpu_state.h) */
     csh cs;                       /* Capstone, for instruction lengths and counts */
     csh cs_detail;                /* Capstone with operand details, for fault addresses */
-    uint64_t slat_gen_seen;
-    uint64_t until_probe_page;    /* see fill.c */
-    bool probe_failed;
-    uint64_t nxe_seen;            /* EFER.NXE the TLB was filled under */
+
+    vcpu vp[2];
+    vcpu *cur;                    /* the VTL running now */
 
     emu_event_fn on_event;
     void *on_event_ctx;
     emu_console_fn on_console;
     void *on_console_ctx;
 
-    /* Boot. */
     bool loaded;
-    char image_path[512];
-    uint64_t entry;
-    uint64_t tss_base;
-
-    /* Instruction counting: `icount` includes the whole current block from its start. */
-    uint64_t icount;
-    uint64_t blk_pc, blk_base;
-    uint32_t blk_size, blk_icount;
-    unsigned blk_io_seq;          /* I/O instructions seen in this block execution */
-    uint64_t io_checked_pc;       /* an I/O instruction the run loop allowed to run once */
-    icount_slot *icache;
+    uint64_t icount;              /* retired instructions, all VTLs */
+    vtl_state vs;                 /* enabled VTLs, the running one, whom VtlReturn goes to */
+    bool vp0_started;             /* VTL0 has run: its first entry keeps its boot state */
+    bool vtl1_at_boot;            /* --vtl1: the secure kernel starts first */
+    slat_change_acc chg;
+    uint64_t vp1_assist_reserved; /* GPA kept for a VTL1 enabled at run time */
 
     /* The stop being handled. */
     stop_kind stop;
     pending_exc exc;
+    pending_violation viol;
     int exit_status;
     emu_exit_reason exit_reason;
     char exit_msg[200];
     uint64_t exit_rip;
     bool exit_rip_known;
 
-    /* Console line buffer for console events. */
+    /* Console line buffer for console events (one line belongs to one VTL). */
     char con[512];
     size_t con_len;
     uint64_t con_icount, con_rip;
-    unsigned con_cpl;
+    unsigned con_cpl, con_vtl;
 };
 
 /* machine.c */
@@ -141,8 +184,11 @@ void emu_deliver_exception(vtl_machine *m);
 void emu_do_syscall(vtl_machine *m);
 void emu_enter_ring0(vtl_machine *m, const cpu_state *s);
 
+/* machine.c */
+ve_status emu_vcpu_init(vtl_machine *m, unsigned vtl, char *err, size_t errlen);
+
 /* devices/ports.c */
-void emu_port_hooks(vtl_machine *m);
+void emu_port_hooks(vtl_machine *m, uc_engine *uc);
 void emu_console_flush(vtl_machine *m);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "common/bits.h"
 #include "emu/machine_priv.h"
+#include "emu/vtl_switch.h"
 
 /* Never a real RIP in practice: Unicorn then runs until a hook stops it. */
 #define NO_UNTIL UINT64_MAX
@@ -11,8 +12,8 @@
 static void finish(vtl_machine *m)
 {
     emu_console_flush(m);
-    emu_event ev = { .kind = EV_EXIT, .icount = m->icount, .vtl = 0, .cpl = emu_cpl(m),
-                     .rip = m->exit_rip_known ? m->exit_rip : cpu_reg(m->uc, UC_X86_REG_RIP),
+    emu_event ev = { .kind = EV_EXIT, .icount = m->icount, .vtl = m->cur->vtl, .cpl = emu_cpl(m),
+                     .rip = m->exit_rip_known ? m->exit_rip : cpu_reg(m->cur->uc, UC_X86_REG_RIP),
                      .code = m->exit_status, .reason = m->exit_reason,
                      .message = m->exit_msg[0] ? m->exit_msg : NULL };
     if (m->on_event)
@@ -64,16 +65,49 @@ static void until_set(vtl_machine *m, run_until *u, uint64_t from, uint64_t unti
 {
     u->from = from;
     u->until = until;
-    uc_ctl_remove_cache(m->uc, from, until + 1);
+    uc_ctl_remove_cache(m->cur->uc, from, until + 1);
 }
 
 static void until_clear(vtl_machine *m, run_until *u)
 {
     if (u->until == NO_UNTIL)
         return;
-    uc_ctl_remove_cache(m->uc, u->from, u->until + 1);
+    uc_ctl_remove_cache(m->cur->uc, u->from, u->until + 1);
     u->until = NO_UNTIL;
-    m->io_checked_pc = 0;
+    m->cur->io_checked_pc = 0;
+}
+
+/* Boot events, then what the loader does before any guest code: with a secure kernel,
+ * VTL1 is enabled and its loader area is closed to VTL0. */
+static void emit_boot(vtl_machine *m)
+{
+    for (int vtl = VTL_COUNT - 1; vtl >= 0; vtl--) {
+        vcpu *v = &m->vp[vtl];
+        if (!v->enabled)
+            continue;
+        emu_event boot = { .kind = EV_BOOT, .vtl = (unsigned)vtl, .cpl = 0, .rip = v->entry, .text = v->image_path,
+                           .entry = v->entry };
+        emu_emit(m, &boot);
+    }
+    if (!m->vtl1_at_boot)
+        return;
+    emu_event en = { .kind = EV_VTL_ENABLE, .vtl = 1, .cpl = 0, .rip = m->vp[1].entry, .target_vtl = 1 };
+    emu_emit(m, &en);
+    for (uint64_t gpa = m->vp[1].loader_start; gpa < m->vp[1].loader_end; gpa += PAGE_SIZE)
+        emu_protect_page(m, 0, gpa, 0, false, 1, "loader");
+    emu_flush_slat_changes(m);
+}
+
+/* Where a fetch was denied (a fault or a SLAT violation): Unicorn may report the start
+ * of a block that runs into the page. Returns true when `now` is the instruction itself;
+ * otherwise sets a run-until point at it so the instructions before it retire first. */
+static bool fetch_at(vtl_machine *m, run_until *u, uint64_t now, uint64_t page)
+{
+    uint64_t at = align_down(now, PAGE_SIZE) == page ? now : faulting_fetch(m, now, page);
+    if (at == now)
+        return true;
+    until_set(m, u, now, at);
+    return false;
 }
 
 int emu_run(vtl_machine *m)
@@ -83,9 +117,7 @@ int emu_run(vtl_machine *m)
         finish(m);
         return m->exit_status;
     }
-    emu_event boot = { .kind = EV_BOOT, .vtl = 0, .cpl = 0, .rip = m->entry, .text = m->image_path,
-                       .entry = m->entry };
-    emu_emit(m, &boot);
+    emit_boot(m);
 
     run_until u = { .from = 0, .until = NO_UNTIL };
     for (;;) {
@@ -95,21 +127,22 @@ int emu_run(vtl_machine *m)
          * CR0/CR4 writes, but not on a WRMSR of EFER, which we cannot hook: catch an
          * EFER.NXE change at the next stop (hardware, too, may keep such stale entries
          * until the next invalidation). A SLAT change is ours to flush. */
-        uint64_t gen = slat_generation(m->slat0);
-        uint64_t nxe = cpu_msr(m->uc, MSR_EFER) & EFER_NXE;
-        if (gen != m->slat_gen_seen || nxe != m->nxe_seen) {
-            uc_ctl_flush_tlb(m->uc);
-            m->slat_gen_seen = gen;
-            m->nxe_seen = nxe;
+        uint64_t gen = slat_generation(m->cur->slat);
+        uint64_t nxe = cpu_msr(m->cur->uc, MSR_EFER) & EFER_NXE;
+        if (gen != m->cur->slat_gen_seen || nxe != m->cur->nxe_seen) {
+            uc_ctl_flush_tlb(m->cur->uc);
+            m->cur->slat_gen_seen = gen;
+            m->cur->nxe_seen = nxe;
         }
+        coh_before_resume(m, m->cur);
         m->stop = STOP_NONE;
-        uint64_t rip = cpu_reg(m->uc, UC_X86_REG_RIP);
-        m->until_probe_page = align_down(u.until - 1, PAGE_SIZE);
-        m->probe_failed = false;
-        uc_err err = uc_emu_start(m->uc, rip, u.until, 0, 0);
-        if (err == UC_ERR_EXCEPTION && m->probe_failed && m->stop == STOP_NONE)
+        uint64_t rip = cpu_reg(m->cur->uc, UC_X86_REG_RIP);
+        m->cur->until_probe_page = align_down(u.until - 1, PAGE_SIZE);
+        m->cur->probe_failed = false;
+        uc_err err = uc_emu_start(m->cur->uc, rip, u.until, 0, 0);
+        if (err == UC_ERR_EXCEPTION && m->cur->probe_failed && m->stop == STOP_NONE)
             err = UC_ERR_OK;
-        uint64_t now = cpu_reg(m->uc, UC_X86_REG_RIP);
+        uint64_t now = cpu_reg(m->cur->uc, UC_X86_REG_RIP);
 
         if (u.until != NO_UNTIL && (m->stop != STOP_NONE || now != u.until || err != UC_ERR_OK)) {
             /* Something else happened first: forget the run-until point. */
@@ -144,7 +177,7 @@ int emu_run(vtl_machine *m)
             uint64_t at = emu_next_io_insn(m, now);
             if (at != now) {
                 if (at == 0)
-                    m->io_checked_pc = now;   /* cannot decode: let Unicorn report it */
+                    m->cur->io_checked_pc = now;   /* cannot decode: let Unicorn report it */
                 else
                     until_set(m, &u, now, at);
                 continue;
@@ -156,7 +189,7 @@ int emu_run(vtl_machine *m)
             }
             int len = emu_insn_length(m, now);
             until_set(m, &u, now, now + (uint64_t)len);
-            m->io_checked_pc = now;
+            m->cur->io_checked_pc = now;
             continue;
         }
         case STOP_EXCEPTION:
@@ -177,18 +210,25 @@ int emu_run(vtl_machine *m)
             continue;
         case STOP_FETCH_FAULT: {
             uint64_t page = align_down(m->exc.cr2, PAGE_SIZE);
-            uint64_t at = align_down(now, PAGE_SIZE) == page ? now : faulting_fetch(m, now, page);
-            if (at != now) {
-                /* Run the instructions before it first; they would have retired. */
-                until_set(m, &u, now, at);
+            if (!fetch_at(m, &u, now, page))
                 continue;
-            }
             m->exc.rip = now;
             m->exc.cr2 = now > page ? now : page;
             m->icount = emu_icount_at(m, now);
             emu_deliver_exception(m);
             continue;
         }
+        case STOP_HYPERCALL:
+            emu_do_hypercall(m);
+            continue;
+        case STOP_VIOLATION:
+            if (m->viol.access == ACC_EXECUTE && !m->viol.page_walk && !fetch_at(m, &u, now, m->viol.gva_page))
+                continue;
+            emu_do_violation(m, now);
+            continue;
+        case STOP_COW_BREAK:
+            emu_do_cow_break(m);
+            continue;
         case STOP_NONE:
             break;
         }
@@ -199,7 +239,7 @@ int emu_run(vtl_machine *m)
         }
         if (err == UC_ERR_OK && after_hlt(m, now)) {
             m->icount = emu_icount_at(m, now);
-            uint64_t rflags = cpu_reg(m->uc, UC_X86_REG_RFLAGS);
+            uint64_t rflags = cpu_reg(m->cur->uc, UC_X86_REG_RFLAGS);
             m->exit_rip = now - 1;
             m->exit_rip_known = true;
             if (rflags & RFLAGS_IF)

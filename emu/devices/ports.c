@@ -14,13 +14,13 @@
 static void locate_io(vtl_machine *m, uint64_t *icount_after, uint64_t *rip)
 {
     uint64_t idx = 0;
-    uint64_t at = emu_block_io_insn(m, m->blk_io_seq, &idx);
-    m->blk_io_seq++;
+    uint64_t at = emu_block_io_insn(m, m->cur->blk_io_seq, &idx);
+    m->cur->blk_io_seq++;
     if (at) {
         *rip = at;
-        *icount_after = m->blk_base + idx + 1;
+        *icount_after = m->cur->blk_base + idx + 1;
     } else {
-        *rip = m->blk_pc;
+        *rip = m->cur->blk_pc;
         *icount_after = m->icount;
     }
 }
@@ -29,7 +29,7 @@ void emu_console_flush(vtl_machine *m)
 {
     if (!m->con_len)
         return;
-    emu_event ev = { .kind = EV_CONSOLE, .icount = m->con_icount, .vtl = 0, .cpl = m->con_cpl,
+    emu_event ev = { .kind = EV_CONSOLE, .icount = m->con_icount, .vtl = m->con_vtl, .cpl = m->con_cpl,
                      .rip = m->con_rip, .text = m->con, .text_len = m->con_len };
     emu_emit(m, &ev);
     m->con_len = 0;
@@ -39,13 +39,16 @@ static void uart_tx(vtl_machine *m, uint8_t byte)
 {
     uint64_t icount, rip;
     locate_io(m, &icount, &rip);
+    if (m->con_len && m->con_vtl != m->cur->vtl)
+        emu_console_flush(m);   /* a line belongs to one VTL */
     if (m->on_console)
-        m->on_console(0, (const char *)&byte, 1, m->on_console_ctx);
+        m->on_console(m->cur->vtl, (const char *)&byte, 1, m->on_console_ctx);
     /* A console event covers one line and carries the point where it was completed:
      * its last byte (a newline, a full buffer, or the byte before another event). */
     m->con_icount = icount;
     m->con_rip = rip;
     m->con_cpl = emu_cpl(m);
+    m->con_vtl = m->cur->vtl;
     m->con[m->con_len++] = (char)byte;
     if (byte == '\n' || m->con_len == sizeof(m->con))
         emu_console_flush(m);
@@ -87,9 +90,9 @@ static uint32_t hook_in(uc_engine *uc, uint32_t port, int size, void *ud)
     return 0xFFFFFFFFu;
 }
 
-void emu_port_hooks(vtl_machine *m)
+void emu_port_hooks(vtl_machine *m, uc_engine *uc)
 {
     uc_hook h;
-    uc_hook_add(m->uc, &h, UC_HOOK_INSN, (void *)hook_out, m, 1, 0, UC_X86_INS_OUT);
-    uc_hook_add(m->uc, &h, UC_HOOK_INSN, (void *)hook_in, m, 1, 0, UC_X86_INS_IN);
+    uc_hook_add(uc, &h, UC_HOOK_INSN, (void *)hook_out, m, 1, 0, UC_X86_INS_OUT);
+    uc_hook_add(uc, &h, UC_HOOK_INSN, (void *)hook_in, m, 1, 0, UC_X86_INS_IN);
 }
