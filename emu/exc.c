@@ -240,8 +240,8 @@ void emu_deliver_exception(vtl_machine *m)
         cpu_state before = s;
         bool ok = try_deliver(m, &s, &e, &df);
         if (e.software) {
-            bool gate_refused = !ok && (df.vector == EXC_GP || df.vector == EXC_NP) &&
-                                df.error_code == ((e.vector << 3) | 2);
+            /* Refused by a check of the gate or its code segment (not by the stack). */
+            bool gate_refused = !ok && !df.violation && df.vector != EXC_PF && df.vector != EXC_SS;
             if (!gate_refused)
                 emit_exception(m, &before, &e);
         }

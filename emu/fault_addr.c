@@ -48,16 +48,51 @@ static bool reg_value(vtl_machine *m, x86_reg r, uint64_t next_rip, uint64_t *v)
 
 typedef struct access_list {
     uint64_t start[8], size[8];
+    bool write[8];
     int n;
 } access_list;
 
-static void add_access(access_list *l, uint64_t start, uint64_t size)
+static void add_access_rw(access_list *l, uint64_t start, uint64_t size, bool write)
 {
     if (l->n < 8 && size) {
         l->start[l->n] = start;
         l->size[l->n] = size;
+        l->write[l->n] = write;
         l->n++;
     }
+}
+
+static void add_access(access_list *l, uint64_t start, uint64_t size)
+{
+    add_access_rw(l, start, size, false);
+}
+
+/* bt/bts/btr/btc with a register bit offset reach base + size * (offset / bits). */
+static uint64_t bit_string_offset(vtl_machine *m, const cs_insn *insn)
+{
+    const cs_x86 *x = &insn->detail->x86;
+    if (x->op_count != 2 || x->operands[0].type != X86_OP_MEM || x->operands[1].type != X86_OP_REG)
+        return 0;
+    switch (insn->id) {
+    case X86_INS_BT: case X86_INS_BTS: case X86_INS_BTR: case X86_INS_BTC:
+        break;
+    default:
+        return 0;
+    }
+    unsigned size = x->operands[0].size ? x->operands[0].size : 8;
+    uint64_t raw;
+    if (!reg_value(m, x->operands[1].reg, 0, &raw))
+        return 0;
+    int64_t off;
+    if (x->operands[1].size == 2)
+        off = (int16_t)raw;
+    else if (x->operands[1].size == 4)
+        off = (int32_t)raw;
+    else
+        off = (int64_t)raw;
+    int64_t bits = (int64_t)size * 8;
+    int64_t units = off >= 0 ? off / bits : -((-off + bits - 1) / bits);
+    return (uint64_t)(units * (int64_t)size);
 }
 
 static unsigned operand_size(const cs_insn *insn)
@@ -117,8 +152,10 @@ bool emu_operand_address(vtl_machine *m, const cs_insn *insn, const cs_x86_op *o
     return true;
 }
 
-uint64_t emu_fault_address(vtl_machine *m, uint64_t rip, uint64_t page)
+uint64_t emu_fault_address(vtl_machine *m, uint64_t rip, uint64_t page, bool *rmw)
 {
+    if (rmw)
+        *rmw = false;
     uint8_t code[15];
     gmem_fault f;
     size_t n = 0;
@@ -138,15 +175,21 @@ uint64_t emu_fault_address(vtl_machine *m, uint64_t rip, uint64_t page)
         uint64_t ea;
         if (!emu_operand_address(m, insn, op, &ea))
             continue;
-        add_access(&l, ea, op->size ? op->size : 1);
+        ea += bit_string_offset(m, insn);
+        /* Unicorn reads before it writes a read-modify-write operand, so the read may
+         * fault first; the CPU reports such an access as a write. */
+        add_access_rw(&l, ea, op->size ? op->size : 1, (op->access & CS_AC_WRITE) != 0);
     }
     implicit_accesses(m, insn, &l);
     cs_free(insn, 1);
 
     for (int i = 0; i < l.n; i++) {
         uint64_t s = l.start[i], e = l.start[i] + l.size[i];
-        if (s < page + PAGE_SIZE && e > page)
+        if (s < page + PAGE_SIZE && e > page) {
+            if (rmw)
+                *rmw = l.write[i];
             return s > page ? s : page;
+        }
     }
     return page;
 }

@@ -29,12 +29,43 @@ static size_t read_code(vtl_machine *m, uint64_t gva, uint8_t *buf, size_t len)
 
 static bool is_io(const cs_insn *i);
 
+/* A rep-prefixed string instruction: Unicorn runs one iteration per block entry. */
+static bool is_rep_string(const cs_insn *i)
+{
+    bool rep = false;
+    for (int k = 0; k < i->size && k < 4; k++) {
+        uint8_t b = i->bytes[k];
+        if (b == 0xF3 || b == 0xF2)
+            rep = true;
+        else if (!(b == 0x66 || b == 0x67 || (b >= 0x40 && b <= 0x4F) || b == 0x2E || b == 0x3E || b == 0x26 ||
+                   b == 0x36 || b == 0x64 || b == 0x65))
+            break;
+    }
+    if (!rep)
+        return false;
+    switch (i->id) {
+    case X86_INS_MOVSB: case X86_INS_MOVSW: case X86_INS_MOVSD: case X86_INS_MOVSQ:
+    case X86_INS_STOSB: case X86_INS_STOSW: case X86_INS_STOSD: case X86_INS_STOSQ:
+    case X86_INS_LODSB: case X86_INS_LODSW: case X86_INS_LODSD: case X86_INS_LODSQ:
+    case X86_INS_CMPSB: case X86_INS_CMPSW: case X86_INS_CMPSD: case X86_INS_CMPSQ:
+    case X86_INS_SCASB: case X86_INS_SCASW: case X86_INS_SCASD: case X86_INS_SCASQ:
+    case X86_INS_INSB: case X86_INS_INSW: case X86_INS_INSD:
+    case X86_INS_OUTSB: case X86_INS_OUTSW: case X86_INS_OUTSD:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Decode [pc, pc+size) and count instructions; stop early at `until` (if nonzero).
  * *has_io (if given) tells whether one of them is a port I/O instruction. */
-static uint32_t count_insns(vtl_machine *m, uint64_t pc, uint32_t size, uint64_t until, bool *has_io)
+static uint32_t count_insns(vtl_machine *m, uint64_t pc, uint32_t size, uint64_t until, bool *has_io,
+                            bool *rep_string)
 {
     if (has_io)
         *has_io = false;
+    if (rep_string)
+        *rep_string = false;
     uint8_t buf[4096 + MAX_INSN];
     if (size > 4096)
         size = 4096;
@@ -50,6 +81,8 @@ static uint32_t count_insns(vtl_machine *m, uint64_t pc, uint32_t size, uint64_t
             break;
         if (has_io && is_io(insn))
             *has_io = true;
+        if (rep_string && count == 0 && is_rep_string(insn) && addr == pc + size)
+            *rep_string = true;   /* the block is this one instruction */
         count++;
     }
     cs_free(insn, 1);
@@ -69,9 +102,10 @@ void emu_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *ud)
     if (s->pc != pc || s->size != size || s->icount == 0) {
         s->pc = pc;
         s->size = size;
-        bool io;
-        s->icount = count_insns(m, pc, size, 0, &io);
+        bool io, rep;
+        s->icount = count_insns(m, pc, size, 0, &io, &rep);
         s->has_io = io;
+        s->rep_string = rep;
     }
     /* Unicorn lets every I/O instruction through; below IOPL the TSS bitmap decides,
      * before the instruction runs: leave such a block to the run loop. */
@@ -90,11 +124,18 @@ void emu_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *ud)
         uc_emu_stop(uc);
         return;
     }
+    /* The further iterations of a rep instruction are the same instruction: it retires
+     * once. (After a fault mid-copy it is counted again when it resumes, as on hardware,
+     * where the faulting execution did not retire.) */
+    bool again = s->rep_string && m->cur->blk_pc == pc && m->cur->blk_rep;
     m->cur->blk_pc = pc;
     m->cur->blk_size = size;
     m->cur->blk_icount = s->icount;
-    m->cur->blk_base = m->icount;
     m->cur->blk_io_seq = 0;
+    m->cur->blk_rep = s->rep_string;
+    if (again)
+        return;   /* blk_base stays at the first iteration's start */
+    m->cur->blk_base = m->icount;
     m->icount += s->icount;
 }
 
@@ -102,7 +143,7 @@ uint64_t emu_icount_at(vtl_machine *m, uint64_t rip)
 {
     if (rip < m->cur->blk_pc || rip >= m->cur->blk_pc + m->cur->blk_size)
         return m->icount;
-    return m->cur->blk_base + count_insns(m, m->cur->blk_pc, m->cur->blk_size, rip, NULL);
+    return m->cur->blk_base + count_insns(m, m->cur->blk_pc, m->cur->blk_size, rip, NULL, NULL);
 }
 
 static bool is_io(const cs_insn *i)

@@ -121,6 +121,9 @@ static ve_status open_engine(vtl_machine *m, vcpu *v, char *err, size_t errlen)
         set_err(err, errlen, "cannot start Unicorn: %s", uc_strerror(e));
         return VE_E_STATE;
     }
+    /* Unicorn's default model (qemu64) has neither SMEP nor SMAP, and QEMU drops CR4 bits
+     * the model lacks: Broadwell has both (TCG filters what it cannot do). */
+    uc_ctl_set_cpu_model(v->uc, UC_CPU_X86_BROADWELL);
     uc_ctl_set_tcg_buffer_size(v->uc, TCG_BUFFER_SIZE);
     uc_ctl_tlb_mode(v->uc, UC_TLB_VIRTUAL);
     /* Every engine maps the same SPA buffer: RAM plus the copy-on-write frame pool. */

@@ -56,6 +56,7 @@ typedef struct icount_slot {
     uint32_t size;
     uint32_t icount;
     bool has_io;
+    bool rep_string;      /* the block is one rep-prefixed string instruction */
 } icount_slot;
 #define ICOUNT_SLOTS 65536u
 
@@ -76,6 +77,7 @@ typedef struct vcpu {
     uint64_t blk_pc, blk_base;
     uint32_t blk_size, blk_icount;
     unsigned blk_io_seq;          /* I/O instructions seen in this block execution */
+    bool blk_rep;                 /* the current block is a rep string instruction */
     uint64_t io_checked_pc;       /* an I/O instruction the run loop allowed to run once */
     icount_slot *icache;          /* per engine: the same RIP means other code in another VTL */
     coh_state coh;                /* code coherency with the other engine and the host */
@@ -171,7 +173,8 @@ uint64_t emu_next_io_insn(vtl_machine *m, uint64_t from);
 bool emu_io_allowed(vtl_machine *m, uint64_t rip);
 
 /* fault_addr.c: CR2 of a data access that faulted somewhere in `page`. */
-uint64_t emu_fault_address(vtl_machine *m, uint64_t rip, uint64_t page);
+/* *writes (may be NULL): that access writes (a read-modify-write operand). */
+uint64_t emu_fault_address(vtl_machine *m, uint64_t rip, uint64_t page, bool *writes);
 /* Effective address of a memory operand of a decoded instruction (with FS/GS base). */
 bool emu_operand_address(vtl_machine *m, const cs_insn *insn, const cs_x86_op *op, uint64_t *ea);
 

@@ -198,8 +198,12 @@ int emu_run(vtl_machine *m)
                 m->exc.rip = now;
                 if (m->exc.noncanonical && emu_access_uses_stack(m, now))
                     m->exc.vector = 12;
-                if (m->exc.has_cr2)
-                    m->exc.cr2 = emu_fault_address(m, now, align_down(m->exc.cr2, PAGE_SIZE));
+                if (m->exc.has_cr2) {
+                    bool writes;
+                    m->exc.cr2 = emu_fault_address(m, now, align_down(m->exc.cr2, PAGE_SIZE), &writes);
+                    if (writes)
+                        m->exc.error_code |= MMU_PF_W;
+                }
             }
             m->icount = emu_icount_at(m, m->exc.rip);
             emu_deliver_exception(m);

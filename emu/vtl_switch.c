@@ -230,7 +230,7 @@ void emu_do_violation(vtl_machine *m, uint64_t rip)
         if (p.access == ACC_EXECUTE)
             gva = rip > p.gva_page ? rip : p.gva_page;
         else
-            gva = emu_fault_address(m, rip, p.gva_page);
+            gva = emu_fault_address(m, rip, p.gva_page, NULL);
         gpa = p.gpa + (gva & (PAGE_SIZE - 1));
     }
     slat_entry e = { 0 };
