@@ -86,10 +86,15 @@ void emu_vtl_boot_secure(vtl_machine *m)
     m->vtl1_at_boot = true;
 }
 
-static void emit_switch(vtl_machine *m, emu_event_kind kind, unsigned from, unsigned to)
+static void emit_switch(vtl_machine *m, emu_event_kind kind, unsigned from, unsigned to, const hv_message *msg)
 {
     emu_event ev = { .kind = kind, .icount = m->icount, .vtl = to, .cpl = emu_cpl(m),
                      .rip = cpu_reg(m->cur->uc, UC_X86_REG_RIP), .from_vtl = from, .to_vtl = to };
+    if (msg) {
+        ev.gva = msg->gpa.gva;
+        ev.gpa = msg->gpa.gpa;
+        ev.access = (emu_access)msg->gpa.access;
+    }
     emu_emit(m, &ev);
 }
 
@@ -122,7 +127,7 @@ void emu_vtl_switch(vtl_machine *m, unsigned to, switch_kind kind, const hv_mess
     if (to == 0)
         m->vp0_started = true;
     emit_switch(m, kind == SWITCH_CALL ? EV_VTL_CALL : kind == SWITCH_RETURN ? EV_VTL_RETURN : EV_INTERCEPT,
-                from->vtl, to);
+                from->vtl, to, kind == SWITCH_INTERCEPT ? msg : NULL);
 }
 
 /* ---- hypercalls ------------------------------------------------------------------ */

@@ -6,10 +6,12 @@
 
 static void usage(FILE *out)
 {
-    fputs("usage: vtlemu run [--mem SIZE] [--trace FILE] [--max-insns N] [--quiet] [--append STR] IMAGE\n"
+    fputs("usage: vtlemu run [--vtl1 SECURE_KERNEL] [--mem SIZE] [--trace FILE] [--max-insns N] [--quiet]\n"
+          "                  [--append STR] IMAGE\n"
           "       vtlemu --help | --version\n"
           "\n"
           "  run            boot IMAGE (an ELF64 x86-64 kernel) as VTL0 and run it\n"
+          "  --vtl1 SK      also load SK as the VTL1 secure kernel; it starts first\n"
           "  --mem SIZE     guest RAM, e.g. 256M or 1G (default 256M; 16M..64G, multiple of 2M)\n"
           "  --trace FILE   write every event as JSON Lines to FILE\n"
           "  --max-insns N  stop after N instructions (exit status 66)\n"

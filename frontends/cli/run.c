@@ -10,6 +10,8 @@
 typedef struct run_out {
     FILE *trace;   /* JSON Lines, or NULL */
     bool quiet;
+    bool tag;      /* two VTLs: prefix each console line with its VTL */
+    int line_vtl;  /* VTL of the console line being printed, -1 at a line start */
     char why[256]; /* the exit event's explanation, for the last stderr line */
 } run_out;
 
@@ -35,11 +37,20 @@ static void on_event(const emu_event *ev, void *ctx)
 
 static void on_console(unsigned vtl, const char *bytes, size_t len, void *ctx)
 {
-    (void)vtl;
-    (void)ctx;
-    fwrite(bytes, 1, len, stdout);
-    if (len && bytes[len - 1] == '\n')
-        fflush(stdout);
+    run_out *o = ctx;
+    for (size_t i = 0; i < len; i++) {
+        if (o->tag && o->line_vtl != (int)vtl) {
+            if (o->line_vtl >= 0)
+                fputc('\n', stdout);   /* the other VTL interrupted a line */
+            fprintf(stdout, "[VTL%u] ", vtl);
+            o->line_vtl = (int)vtl;
+        }
+        fputc(bytes[i], stdout);
+        if (bytes[i] == '\n') {
+            o->line_vtl = -1;
+            fflush(stdout);
+        }
+    }
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -53,8 +64,8 @@ static int usage_error(const char *fmt, const char *arg)
 int cli_run(int argc, char **argv)
 {
     emu_config cfg = { .mem_size = EMU_DEFAULT_MEM };
-    const char *trace_path = NULL, *image = NULL;
-    run_out out = { 0 };
+    const char *trace_path = NULL, *image = NULL, *secure = NULL;
+    run_out out = { .line_vtl = -1 };
 
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -73,6 +84,10 @@ int cli_run(int argc, char **argv)
                 return usage_error("%s needs a count", a);
             if (!cli_parse_count(argv[++i], &cfg.max_insns) || cfg.max_insns == 0)
                 return usage_error("bad instruction count '%s' (a positive decimal number)", argv[i]);
+        } else if (!strcmp(a, "--vtl1")) {
+            if (!has_val)
+                return usage_error("%s needs a secure kernel image", a);
+            secure = argv[++i];
         } else if (!strcmp(a, "--quiet")) {
             out.quiet = true;
         } else if (!strcmp(a, "--append")) {
@@ -96,7 +111,7 @@ int cli_run(int argc, char **argv)
         fprintf(stderr, "vtlemu: %s\n", err);
         return CLI_USAGE;
     }
-    if (emu_load_vtl0(m, image, err, sizeof(err)) != VE_OK) {
+    if (emu_load(m, image, secure, err, sizeof(err)) != VE_OK) {
         fprintf(stderr, "vtlemu: %s\n", err);
         emu_destroy(m);
         return CLI_USAGE;
@@ -111,7 +126,8 @@ int cli_run(int argc, char **argv)
         }
     }
     emu_on_event(m, on_event, &out);
-    emu_on_console(m, on_console, NULL);
+    out.tag = secure != NULL;
+    emu_on_console(m, on_console, &out);
     int status = emu_run(m);
     fflush(stdout);
     if (out.trace && fclose(out.trace) != 0) {

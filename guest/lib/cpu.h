@@ -60,6 +60,12 @@ static inline void write_cr3(uint64_t v)
     __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
 }
 
+/* Drops the TLB entry of one page: needed after changing or removing a mapping. */
+static inline void invlpg(const void *va)
+{
+    __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
 static inline void lidt(const struct dtr *d)
 {
     __asm__ volatile("lidt %0" : : "m"(*d));

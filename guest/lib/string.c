@@ -54,3 +54,12 @@ int strcmp(const char *a, const char *b)
         a++, b++;
     return (unsigned char)*a - (unsigned char)*b;
 }
+
+void secure_zero(void *dst, size_t n)
+{
+    volatile unsigned char *d = dst;
+    while (n--)
+        *d++ = 0;
+    /* Also tells the compiler the memory is used, so earlier stores stay too. */
+    __asm__ volatile("" : : "r"(dst) : "memory");
+}

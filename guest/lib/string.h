@@ -13,4 +13,8 @@ int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 
+/* memset(dst, 0, n) that the compiler may not drop as a dead store: for wiping keys
+ * and hashes from memory before it is reused or returned. */
+void secure_zero(void *dst, size_t n);
+
 #endif

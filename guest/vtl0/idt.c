@@ -1,9 +1,11 @@
 /* The IDT: all 32 exception vectors go to isr.asm, which calls trap_dispatch. The only
- * exception the kernel expects is a #PF on the user heap (demand-zero paging); anything
- * else is a bug in the kernel or the user program, and the run ends with a report. */
+ * exceptions the kernel expects are a #PF on the user heap (demand-zero paging) and,
+ * in the two-VTL demo, a fault in one of the attacker's probes; anything else is a bug
+ * in the kernel or the user program, and the run ends with a report. */
 #include "guest/vtl0/trap.h"
 
 #include "guest/lib/cpu.h"
+#include "guest/vtl0/demo.h"
 #include "guest/vtl0/gdt.h"
 #include "guest/vtl0/panic.h"
 #include "guest/vtl0/process.h"
@@ -56,6 +58,8 @@ void idt_init(void)
 void trap_dispatch(struct trap_frame *f)
 {
     if (f->vector == VEC_PF && process_heap_fault(read_cr2(), f->error_code))
+        return;
+    if (attack_fixup(f))
         return;
     panic_trap(f);
 }

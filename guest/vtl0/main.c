@@ -1,11 +1,14 @@
 /* vtl0 demo kernel: the C entry point. entry.asm gets here in the higher half, on the
  * boot stack, with the loader's identity map still present; the steps below replace
  * everything the loader set up (GDT, IDT, page tables) and then run one user program.
- * The run ends when that program calls exit, or with a panic report (panic.h). */
+ * The run ends when that program calls exit, or with a panic report (panic.h).
+ * With a secure kernel in VTL1 (boot-info vtl1_start != 0), VTL1 ran first and returned
+ * to our entry; the kernel then runs the two-VTL demo (demo.h) instead. */
 #include <stdint.h>
 
 #include "guest/lib/uart.h"
-#include "guest/vtl0/bootinfo.h"
+#include "guest/lib/bootinfo.h"
+#include "guest/vtl0/demo.h"
 #include "guest/vtl0/frames.h"
 #include "guest/vtl0/gdt.h"
 #include "guest/vtl0/layout.h"
@@ -53,5 +56,9 @@ void kmain(uint64_t boot_info_gpa)
                 "direct map at %016lx\n", frames_used(), KERNEL_VBASE, DIRECT_MAP_BASE);
 
     syscall_init((uint64_t)(kernel_stack + sizeof kernel_stack));
-    process_start();
+
+    /* With a secure kernel: the two-VTL demo (demo.h), its user program is lsass. */
+    if (demo_init(bi))
+        process_start(&user_lsass);
+    process_start(&user_hello);
 }

@@ -57,6 +57,20 @@ void paging_map(uint64_t va, uint64_t pa, uint64_t flags)
     *e = (pa & PTE_ADDR) | flags | PTE_P;
 }
 
+void paging_unmap(uint64_t va)
+{
+    uint64_t *e = entry_for(va, 1, false);
+    if (e && (*e & PTE_P)) {
+        *e = 0;
+        invlpg((const void *)va);
+    }
+}
+
+uint64_t *paging_entry(uint64_t va, int level)
+{
+    return entry_for(va, level, true);
+}
+
 uint64_t paging_lookup(uint64_t va)
 {
     uint64_t *e = entry_for(va, 1, false);

@@ -19,6 +19,14 @@ void paging_init(uint64_t ram_size);
 /* Maps one 4 KiB page; flags are PTE_* bits. Panics if va is already mapped. */
 void paging_map(uint64_t va, uint64_t pa, uint64_t flags);
 
+/* Removes the 4 KiB mapping of va (if any) and flushes its TLB entry. */
+void paging_unmap(uint64_t va);
+
+/* The raw entry that maps va at `level` (2 = PD, 1 = PT), creating the tables above it;
+ * NULL if a large page covers va above that level. For code that builds unusual
+ * mappings itself (the attacker module): whoever changes a present entry flushes. */
+uint64_t *paging_entry(uint64_t va, int level);
+
 /* The leaf entry of a 4 KiB mapping of va, or 0 if there is none. */
 uint64_t paging_lookup(uint64_t va);
 

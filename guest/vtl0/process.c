@@ -4,6 +4,7 @@
 #include "guest/lib/uart.h"
 #include "guest/lib/vtlemu.h"
 #include "guest/vtl0/abi.h"
+#include "guest/vtl0/demo.h"
 #include "guest/vtl0/elf.h"
 #include "guest/vtl0/frames.h"
 #include "guest/vtl0/layout.h"
@@ -11,9 +12,13 @@
 #include "guest/vtl0/panic.h"
 #include "guest/vtl0/syscall.h"
 
-extern const uint8_t user_elf[], user_elf_end[];
+extern const uint8_t hello_elf[], hello_elf_end[], lsass_elf[], lsass_elf_end[];
+
+const struct user_program user_hello = { "hello", hello_elf, hello_elf_end };
+const struct user_program user_lsass = { "lsass", lsass_elf, lsass_elf_end };
 
 static uint64_t heap_pages;
+static const uint8_t *user_elf;     /* the program being loaded */
 
 static bool in_heap(uint64_t va)
 {
@@ -49,9 +54,10 @@ static void load_segment(const struct elf64_phdr *ph)
 
 /* Returns the entry point. Everything is checked against the embedded file's size and
  * the user image window: a bad build should panic here, not corrupt kernel memory. */
-static uint64_t load_user_elf(void)
+static uint64_t load_user_elf(const struct user_program *prog)
 {
-    uint64_t size = (uint64_t)(user_elf_end - user_elf);
+    user_elf = prog->elf;
+    uint64_t size = (uint64_t)(prog->elf_end - prog->elf);
     const struct elf64_ehdr *eh = (const void *)user_elf;
 
     if (size < sizeof *eh || eh->magic != ELF_MAGIC || eh->class != ELFCLASS64 ||
@@ -81,9 +87,10 @@ static uint64_t load_user_elf(void)
     return eh->entry;
 }
 
-void process_start(void)
+void process_start(const struct user_program *prog)
 {
-    uint64_t entry = load_user_elf();
+    uart_printf("vtl0: loading user program \"%s\"\n", prog->name);
+    uint64_t entry = load_user_elf(prog);
 
     for (uint64_t va = USER_STACK_TOP - USER_STACK_SIZE; va < USER_STACK_TOP; va += PAGE_SIZE)
         paging_map(va, frame_alloc(), PTE_U | PTE_W | PTE_NX);
@@ -124,6 +131,8 @@ bool process_user_readable(uint64_t va, uint64_t len)
 
 void process_exit(uint64_t code)
 {
+    if (demo_active())
+        demo_finish(code);
     uart_printf("vtl0: user exited with %ld (%lu heap pages demand-zeroed, %lu frames used)\n",
                 (int64_t)code, heap_pages, frames_used());
     vtlemu_exit((uint8_t)code);

@@ -5,8 +5,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Loads the embedded user ELF, maps its stack and enters it. Does not return. */
-__attribute__((noreturn)) void process_start(void);
+/* A user program embedded in the kernel (user_blob.asm). */
+struct user_program {
+    const char *name;
+    const uint8_t *elf, *elf_end;
+};
+extern const struct user_program user_hello;    /* the single-VTL demo (user/hello.c) */
+extern const struct user_program user_lsass;    /* the credential client (user/lsass.c) */
+
+/* Loads an embedded user ELF, maps its stack and enters it. Does not return. There is
+ * one process, once: nothing is torn down. */
+__attribute__((noreturn)) void process_start(const struct user_program *prog);
 
 /* #PF handler part: maps a zeroed page if cr2 is an untouched user-heap page. Returns
  * false when the fault is not one to fix (the caller panics). */

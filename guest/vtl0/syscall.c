@@ -5,9 +5,12 @@
 
 #include "guest/lib/cpu.h"
 #include "guest/lib/uart.h"
+#include "guest/lib/securecall.h"
 #include "guest/vtl0/abi.h"
+#include "guest/vtl0/demo.h"
 #include "guest/vtl0/gdt.h"
 #include "guest/vtl0/process.h"
+#include "guest/vtl0/securecall.h"
 
 /* Per-CPU data syscall_entry.asm reaches through GS (one CPU: one instance). */
 struct percpu {
@@ -50,11 +53,36 @@ static int64_t sys_write(uint64_t fd, uint64_t buf, uint64_t len)
     return (int64_t)len;
 }
 
+/* The response goes to VTL1 in two registers; the challenge as it is. The kernel never
+ * sees the credential, only the response, which is useless for any other challenge. */
+static int64_t sys_cred_verify(uint64_t challenge, uint64_t response)
+{
+    if (!securecall_available())
+        return -ENOSYS;
+    if (!process_user_readable(response, 16))
+        return -EFAULT;
+    const volatile uint64_t *r = (const volatile uint64_t *)response;
+    uint64_t ok = 0;
+    if (secure_call(SC_VERIFY_CREDENTIAL, challenge, r[0], r[1], &ok) != SC_OK)
+        return -EIO;
+    return ok ? 0 : -EACCES;
+}
+
 void syscall_dispatch(struct syscall_frame *f)
 {
     switch (f->rax) {
     case SYS_write:
         f->rax = (uint64_t)sys_write(f->rdi, f->rsi, f->rdx);
+        break;
+    case SYS_sched_yield:
+        demo_kernel_work();
+        f->rax = 0;
+        break;
+    case SYS_cred_challenge:
+        f->rax = securecall_available() ? demo_next_challenge() : (uint64_t)-ENOSYS;
+        break;
+    case SYS_cred_verify:
+        f->rax = (uint64_t)sys_cred_verify(f->rdi, f->rsi);
         break;
     case SYS_getpid:
         f->rax = 1;

@@ -16,6 +16,7 @@ struct trap_frame {
 _Static_assert(sizeof(struct trap_frame) == 22 * 8, "must match isr.asm");
 
 #define VEC_DF  8
+#define VEC_GP  13
 #define VEC_PF  14
 
 /* #PF error code bits. */

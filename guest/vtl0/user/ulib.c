@@ -26,6 +26,21 @@ int64_t sys_getpid(void)
     return syscall3(SYS_getpid, 0, 0, 0);
 }
 
+int64_t sys_sched_yield(void)
+{
+    return syscall3(SYS_sched_yield, 0, 0, 0);
+}
+
+int64_t sys_cred_challenge(void)
+{
+    return syscall3(SYS_cred_challenge, 0, 0, 0);
+}
+
+int64_t sys_cred_verify(uint64_t challenge, const uint8_t response[16])
+{
+    return syscall3(SYS_cred_verify, challenge, (uint64_t)response, 0);
+}
+
 void sys_exit(int code)
 {
     syscall3(SYS_exit, (uint64_t)code, 0, 0);

@@ -10,6 +10,9 @@
 
 int64_t sys_write(int fd, const void *buf, size_t len);
 int64_t sys_getpid(void);
+int64_t sys_sched_yield(void);
+int64_t sys_cred_challenge(void);
+int64_t sys_cred_verify(uint64_t challenge, const uint8_t response[16]);
 __attribute__((noreturn)) void sys_exit(int code);
 
 /* Formats with guest/lib/fmt.c and writes to fd 1, one write per line; returns the

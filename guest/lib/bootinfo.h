@@ -1,6 +1,6 @@
-/* The boot-info page the emulator's loader hands the kernel in RDI (DESIGN.md §3). */
-#ifndef VTL0_BOOTINFO_H
-#define VTL0_BOOTINFO_H
+/* The boot-info page the emulator's loader hands each VTL's kernel in RDI (DESIGN.md §3). */
+#ifndef GUEST_LIB_BOOTINFO_H
+#define GUEST_LIB_BOOTINFO_H
 
 #include <stddef.h>
 #include <stdint.h>
