@@ -92,8 +92,9 @@ test: deps all unit test-guests
 deps:
 	@bash scripts/deps.sh
 
+# The two-VTL demo: the secure kernel boots first, VTL0 runs lsass and the attacker.
 demo: deps all
-	build/vtlemu run guest/build/vtl0.elf
+	build/vtlemu run --vtl1 guest/build/sk.elf guest/build/vtl0.elf
 
 check-deps:
 	@bash scripts/check_deps.sh
