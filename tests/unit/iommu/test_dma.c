@@ -248,6 +248,22 @@ static void ranges_aliased_by_the_remapping_copy_like_a_memmove(void **state)
 
 /* ---- SLAT, VTLs, copy-on-write -------------------------------------------------------- */
 
+static void a_copy_moves_the_bytes_of_the_frames_the_slat_names(void **state)
+{
+    fake *f = *state;
+    /* Both GPA pages backed by frames far from their GPAs (spare frames). */
+    const uint32_t fs = GPA_PAGES + 3, fd = GPA_PAGES + 9;
+    f->map[0][S >> PAGE_SHIFT].frame = fs;
+    f->map[0][D >> PAGE_SHIFT].frame = fd;
+    uint8_t *want = snapshot(f);
+    memmove(want + (uint64_t)fd * PAGE_SIZE + 0x30, want + (uint64_t)fs * PAGE_SIZE + 0x10, 0x200);
+    iommu_dma_result res = dma(f, DMA0, S + 0x10, D + 0x30, 0x200);
+    assert_int_equal(res.status, IOMMU_DMA_DONE);
+    assert_int_equal(res.src_gpa, S + 0x10);
+    assert_int_equal(res.dst_gpa, D + 0x30);
+    assert_ram_is(f, want);
+}
+
 static void a_remapped_copy_from_a_page_vtl1_denies_vtl0_is_blocked_by_the_slat(void **state)
 {
     fake *f = *state;
@@ -378,6 +394,7 @@ int main(void)
         T(a_remapped_copy_stops_at_the_first_unmapped_page),
         T(a_copy_into_a_read_only_mapping_is_blocked_by_the_remapping),
         T(ranges_aliased_by_the_remapping_copy_like_a_memmove),
+        T(a_copy_moves_the_bytes_of_the_frames_the_slat_names),
         T(a_remapped_copy_from_a_page_vtl1_denies_vtl0_is_blocked_by_the_slat),
         T(a_vtl1_device_copies_what_only_vtl1_may_touch),
         T(a_vtl0_device_cannot_copy_what_vtl1_denies_vtl0),

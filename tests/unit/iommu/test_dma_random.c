@@ -261,8 +261,9 @@ static uint64_t model_dma(machine *m, uint64_t src, uint64_t dst, uint64_t len, 
         *status = IOMMU_DMA_BAD_REQUEST;
         return 0;
     }
-    static uint8_t tmp[IOMMU_DMA_MAX_LEN];
-    static uint64_t dspa[IOMMU_DMA_MAX_LEN];
+    /* Every byte moved lies in RAM, so fewer than RAM_SIZE of them move. */
+    static uint8_t tmp[RAM_SIZE];
+    static uint64_t dspa[RAM_SIZE];
     uint64_t n = 0;
     for (; n < len; n++) {
         uint64_t s, d;
