@@ -48,7 +48,7 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
     mmu_access acc = type == UC_MEM_WRITE ? MMU_WRITE : type == UC_MEM_FETCH ? MMU_FETCH : MMU_READ;
     emu_access eacc = (emu_access)acc;
     mmu_mem mem = emu_pt_mem_ops;
-    mem.ctx = m;
+    mem.ctx = m->cur;
     mmu_req req = { .gva = vaddr, .access = acc, .cpl = cpl, .rflags_ac = (rflags & RFLAGS_AC) != 0, .set_ad = true };
     mmu_result r;
     mmu_walk(&ctrl, &mem, &req, &r);

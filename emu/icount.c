@@ -108,17 +108,18 @@ void emu_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *ud)
         s->rep_string = rep;
     }
     /* Unicorn lets every I/O instruction through; below IOPL the TSS bitmap decides,
-     * before the instruction runs: leave such a block to the run loop. */
+     * before the instruction runs: leave such a block to the run loop. A caller waiting
+     * for an event also needs I/O instructions alone, to stop right after one. */
     if (s->has_io && pc != m->cur->io_checked_pc) {
         unsigned cpl = emu_cpl(m);
         unsigned iopl = (unsigned)(cpu_reg(uc, UC_X86_REG_RFLAGS) >> 12) & 3;
-        if (cpl > iopl) {
+        if (cpl > iopl || m->stop_fn) {
             m->stop = STOP_IO_CHECK;
             uc_emu_stop(uc);
             return;
         }
     }
-    if (m->cfg.max_insns && m->icount + s->icount > m->cfg.max_insns) {
+    if (m->budget_end && m->icount + s->icount > m->budget_end) {
         /* Leave the block unexecuted; the run loop finishes the budget exactly. */
         m->stop = STOP_BUDGET;
         uc_emu_stop(uc);

@@ -31,6 +31,25 @@ void emu_emit(vtl_machine *m, emu_event *ev)
         emu_flush_slat_changes(m);
     if (m->on_event)
         m->on_event(ev, m->on_event_ctx);
+    emu_log_event(m, ev);
+    /* Remember it for the caller of this slice, with its strings copied. */
+    m->last_event = *ev;
+    if (ev->text && ev->kind == EV_CONSOLE) {
+        size_t n = ev->text_len < sizeof(m->last_text) ? ev->text_len : sizeof(m->last_text);
+        memcpy(m->last_text, ev->text, n);
+        m->last_event.text = m->last_text;
+        m->last_event.text_len = n;
+    }
+    if (ev->message) {
+        snprintf(m->last_msg, sizeof(m->last_msg), "%s", ev->message);
+        m->last_event.message = m->last_msg;
+    }
+    m->last_event_valid = true;
+    if (m->stop_fn && m->stop_fn(&m->last_event, m->stop_ctx)) {
+        m->user_stop = true;
+        if (m->cur->uc)
+            uc_emu_stop(m->cur->uc);
+    }
 }
 
 unsigned emu_cpl(vtl_machine *m)
@@ -155,6 +174,7 @@ ve_status emu_vcpu_init(vtl_machine *m, unsigned vtl, char *err, size_t errlen)
     if (v->uc)
         return VE_OK;
     v->vtl = vtl;
+    v->mach = m;
     v->icache = calloc(ICOUNT_SLOTS, sizeof(icount_slot));
     bool coh_ok = coh_init(&v->coh, physmem_total_size(m->pm) / PAGE_SIZE);
     ve_status st = v->icache && coh_ok ? slat_create(physmem_ram_size(m->pm), &v->slat) : VE_E_NOMEM;
@@ -222,6 +242,7 @@ void emu_destroy(vtl_machine *m)
         free(v->icache);
         coh_free(&v->coh);
     }
+    emu_log_free(m);
     if (m->cs)
         cs_close(&m->cs);
     if (m->cs_detail)

@@ -63,6 +63,7 @@ typedef struct icount_slot {
 /* One virtual processor's engine for one VTL (like one VMCS per VTL, DESIGN.md §2):
  * its own Unicorn engine, SLAT and translation state, all on the shared RAM buffer. */
 typedef struct vcpu {
+    struct vtl_machine *mach;
     unsigned vtl;
     bool enabled;                 /* an engine exists and has a boot state */
     uc_engine *uc;
@@ -99,6 +100,17 @@ typedef struct slat_change_acc {
     unsigned cpl;
 } slat_change_acc;
 
+typedef struct event_log {
+    bool keep;
+    emu_event *ev;        /* strings owned (text, message) */
+    size_t n, cap;
+} event_log;
+
+typedef struct console_text {
+    char *text;
+    size_t len, cap;
+} console_text;
+
 struct vtl_machine {
     emu_config cfg;
     physmem *pm;
@@ -114,7 +126,19 @@ struct vtl_machine {
     void *on_console_ctx;
 
     bool loaded;
+    bool started;                 /* boot events emitted */
+    bool finished;                /* exit event emitted: the run is over */
     uint64_t icount;              /* retired instructions, all VTLs */
+    uint64_t budget_end;          /* icount where this slice ends (0: none) */
+
+    /* A caller waiting for an event (emu_run_until). */
+    emu_stop_fn stop_fn;
+    void *stop_ctx;
+    bool user_stop;
+    emu_event last_event;         /* the last event of this slice (strings owned below) */
+    bool last_event_valid;
+    char last_text[512];
+    char last_msg[200];
     vtl_state vs;                 /* enabled VTLs, the running one, whom VtlReturn goes to */
     bool vp0_started;             /* VTL0 has run: its first entry keeps its boot state */
     bool vtl1_at_boot;            /* --vtl1: the secure kernel starts first */
@@ -130,6 +154,9 @@ struct vtl_machine {
     char exit_msg[200];
     uint64_t exit_rip;
     bool exit_rip_known;
+
+    event_log log;
+    console_text console[VTL_COUNT];
 
     /* Console line buffer for console events (one line belongs to one VTL). */
     char con[512];
@@ -155,6 +182,10 @@ typedef struct gmem_fault {
 } gmem_fault;
 gmem_result emu_gva_rw(vtl_machine *m, uint64_t gva, void *buf, size_t len, bool write, unsigned cpl,
                        bool set_ad, gmem_fault *f);
+/* The same for any VTL's engine. */
+gmem_result emu_gva_rw_of(vcpu *v, uint64_t gva, void *buf, size_t len, bool write, unsigned cpl, bool set_ad,
+                          gmem_fault *f);
+void emu_mmu_ctrl_of(vcpu *v, mmu_ctrl *ctrl);
 
 /* fill.c */
 bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry *e, void *ud);
@@ -186,6 +217,12 @@ bool emu_access_uses_stack(vtl_machine *m, uint64_t rip);
 void emu_deliver_exception(vtl_machine *m);
 void emu_do_syscall(vtl_machine *m);
 void emu_enter_ring0(vtl_machine *m, const cpu_state *s);
+
+/* eventlog.c */
+void emu_log_event(vtl_machine *m, const emu_event *ev);
+void emu_log_truncate(vtl_machine *m, size_t n);
+void emu_log_free(vtl_machine *m);
+void emu_console_append(vtl_machine *m, unsigned vtl, char c);
 
 /* machine.c */
 ve_status emu_vcpu_init(vtl_machine *m, unsigned vtl, char *err, size_t errlen);

@@ -11,6 +11,7 @@
 
 static void finish(vtl_machine *m)
 {
+    m->finished = true;
     emu_console_flush(m);
     emu_event ev = { .kind = EV_EXIT, .icount = m->icount, .vtl = m->cur->vtl, .cpl = emu_cpl(m),
                      .rip = m->exit_rip_known ? m->exit_rip : cpu_reg(m->cur->uc, UC_X86_REG_RIP),
@@ -110,19 +111,50 @@ static bool fetch_at(vtl_machine *m, run_until *u, uint64_t now, uint64_t page)
     return false;
 }
 
-int emu_run(vtl_machine *m)
+/* The budget that ends this slice: the machine's own (--max-insns, exit 66) or the
+ * caller's slice limit, whichever comes first. */
+static void set_budget(vtl_machine *m, uint64_t slice)
 {
+    uint64_t end = m->cfg.max_insns;
+    if (slice) {
+        uint64_t s_end = m->icount + slice < m->icount ? UINT64_MAX : m->icount + slice;
+        if (!end || s_end < end)
+            end = s_end;
+    }
+    m->budget_end = end;
+}
+
+emu_run_result emu_run_until(vtl_machine *m, emu_stop_fn stop, void *ctx, uint64_t max_insns,
+                             const emu_event **last)
+{
+    if (last)
+        *last = NULL;
+    m->last_event_valid = false;
+    if (m->finished)
+        return EMU_RUN_EXITED;
     if (!m->loaded) {
         emu_stop_exit(m, EMU_STATUS_INTERNAL, EXIT_INTERNAL, "no image loaded");
         finish(m);
-        return m->exit_status;
+        return EMU_RUN_EXITED;
     }
-    emit_boot(m);
+    m->stop_fn = stop;
+    m->stop_ctx = ctx;
+    m->user_stop = false;
+    if (!m->started) {
+        m->started = true;
+        emit_boot(m);
+    }
+    set_budget(m, max_insns);
 
     run_until u = { .from = 0, .until = NO_UNTIL };
+    emu_run_result result = EMU_RUN_EXITED;
     for (;;) {
         if (m->stop == STOP_EXIT)
             break;
+        if (m->user_stop) {
+            result = EMU_RUN_EVENT;
+            goto out;
+        }
         /* Unicorn flushes its TLB itself on CR3 writes, INVLPG and paging-relevant
          * CR0/CR4 writes, but not on a WRMSR of EFER, which we cannot hook: catch an
          * EFER.NXE change at the next stop (hardware, too, may keep such stale entries
@@ -159,17 +191,21 @@ int emu_run(vtl_machine *m)
             continue;
         case STOP_BUDGET: {
             /* The block at `now` would pass the budget: run only what is left of it. */
-            uint64_t left = m->cfg.max_insns - m->icount;
+            uint64_t left = m->budget_end - m->icount;
             uint64_t at = left ? insn_boundary(m, now, left) : 0;
-            if (at == 0) {
+            if (at != 0) {
+                until_set(m, &u, now, at);
+                continue;
+            }
+            if (m->cfg.max_insns && m->icount >= m->cfg.max_insns) {
                 m->exit_rip = now;
                 m->exit_rip_known = true;
                 emu_stop_exit(m, EMU_STATUS_BUDGET, EXIT_BUDGET, "instruction budget of %llu exhausted",
                               (unsigned long long)m->cfg.max_insns);
                 continue;
             }
-            until_set(m, &u, now, at);
-            continue;
+            result = EMU_RUN_LIMIT;
+            goto out;
         }
         case STOP_IO_CHECK: {
             /* The block was not run (nor counted): run up to its I/O instruction, then
@@ -257,6 +293,31 @@ int emu_run(vtl_machine *m)
         emu_stop_exit(m, EMU_STATUS_INTERNAL, EXIT_INTERNAL, "Unicorn stopped at 0x%llx: %s (please report)",
                       (unsigned long long)now, err == UC_ERR_OK ? "no reason given" : uc_strerror(err));
     }
-    finish(m);
+out:
+    until_clear(m, &u);
+    m->stop_fn = NULL;
+    m->budget_end = m->cfg.max_insns;
+    if (m->stop == STOP_EXIT && !m->finished)
+        finish(m);
+    if (m->finished)
+        result = EMU_RUN_EXITED;
+    if (last && m->last_event_valid)
+        *last = &m->last_event;
+    return result;
+}
+
+int emu_run(vtl_machine *m)
+{
+    emu_run_until(m, NULL, NULL, 0, NULL);
     return m->exit_status;
+}
+
+emu_run_result emu_step(vtl_machine *m, uint64_t n, const emu_event **last)
+{
+    if (n == 0) {
+        if (last)
+            *last = NULL;
+        return m->finished ? EMU_RUN_EXITED : EMU_RUN_LIMIT;
+    }
+    return emu_run_until(m, NULL, NULL, n, last);
 }

@@ -43,6 +43,7 @@ static void uart_tx(vtl_machine *m, uint8_t byte)
         emu_console_flush(m);   /* a line belongs to one VTL */
     if (m->on_console)
         m->on_console(m->cur->vtl, (const char *)&byte, 1, m->on_console_ctx);
+    emu_console_append(m, m->cur->vtl, (char)byte);
     /* A console event covers one line and carries the point where it was completed:
      * its last byte (a newline, a full buffer, or the byte before another event). */
     m->con_icount = icount;
