@@ -118,3 +118,74 @@ ve_status physmem_frame_free(physmem *pm, uint64_t spa)
     pm->free_stack[pm->free_count++] = idx;
     return VE_OK;
 }
+
+/* A saved copy of RAM, of the pool frames in use and of the allocator. */
+struct physmem_image {
+    uint64_t ram_size, spare;
+    uint8_t *ram;
+    uint64_t *used;        /* pool frame indexes in use */
+    uint8_t *frames;       /* their bytes, PAGE_SIZE each, in `used` order */
+    uint64_t nused;
+    uint64_t *free_stack;
+    uint64_t free_count;
+};
+
+void physmem_image_free(physmem_image *img)
+{
+    if (!img)
+        return;
+    free(img->ram);
+    free(img->used);
+    free(img->frames);
+    free(img->free_stack);
+    free(img);
+}
+
+ve_status physmem_save(const physmem *pm, physmem_image **out)
+{
+    physmem_image *img = calloc(1, sizeof(*img));
+    if (!img)
+        return VE_E_NOMEM;
+    img->ram_size = pm->ram_size;
+    img->spare = pm->spare;
+    img->nused = pm->spare - pm->free_count;
+    img->ram = malloc(pm->ram_size);
+    img->used = malloc((img->nused ? img->nused : 1) * sizeof(uint64_t));
+    img->frames = malloc((img->nused ? img->nused : 1) * PAGE_SIZE);
+    img->free_stack = malloc((pm->spare ? pm->spare : 1) * sizeof(uint64_t));
+    if (!img->ram || !img->used || !img->frames || !img->free_stack) {
+        physmem_image_free(img);
+        return VE_E_NOMEM;
+    }
+    memcpy(img->ram, pm->base, pm->ram_size);
+    uint64_t k = 0;
+    for (uint64_t i = 0; i < pm->spare; i++) {
+        if (!pm->in_use[i])
+            continue;
+        img->used[k] = i;
+        memcpy(img->frames + k * PAGE_SIZE, pm->base + pm->ram_size + i * PAGE_SIZE, PAGE_SIZE);
+        k++;
+    }
+    if (pm->spare)
+        memcpy(img->free_stack, pm->free_stack, pm->spare * sizeof(uint64_t));
+    img->free_count = pm->free_count;
+    *out = img;
+    return VE_OK;
+}
+
+ve_status physmem_restore(physmem *pm, const physmem_image *img)
+{
+    if (img->ram_size != pm->ram_size || img->spare != pm->spare)
+        return VE_E_INVAL;
+    memcpy(pm->base, img->ram, pm->ram_size);
+    if (pm->spare) {
+        memset(pm->in_use, 0, pm->spare);
+        memcpy(pm->free_stack, img->free_stack, pm->spare * sizeof(uint64_t));
+    }
+    for (uint64_t k = 0; k < img->nused; k++) {
+        pm->in_use[img->used[k]] = 1;
+        memcpy(pm->base + pm->ram_size + img->used[k] * PAGE_SIZE, img->frames + k * PAGE_SIZE, PAGE_SIZE);
+    }
+    pm->free_count = img->free_count;
+    return VE_OK;
+}

@@ -31,4 +31,10 @@ ve_status physmem_frame_alloc(physmem *pm, uint64_t *spa_out);
 ve_status physmem_frame_free(physmem *pm, uint64_t spa);
 uint64_t physmem_frames_free(const physmem *pm);
 
+/* Snapshots: RAM, the pool frames in use and the allocator, to restore later. */
+typedef struct physmem_image physmem_image;
+ve_status physmem_save(const physmem *pm, physmem_image **out);
+ve_status physmem_restore(physmem *pm, const physmem_image *img);
+void physmem_image_free(physmem_image *img);
+
 #endif

@@ -17,8 +17,7 @@ static void finish(vtl_machine *m)
                      .rip = m->exit_rip_known ? m->exit_rip : cpu_reg(m->cur->uc, UC_X86_REG_RIP),
                      .code = m->exit_status, .reason = m->exit_reason,
                      .message = m->exit_msg[0] ? m->exit_msg : NULL };
-    if (m->on_event)
-        m->on_event(&ev, m->on_event_ctx);
+    emu_emit(m, &ev);
 }
 
 /* A fetch fault where Unicorn reports the block start: find the instruction that

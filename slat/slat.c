@@ -1,6 +1,7 @@
 #include "slat/slat.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/bits.h"
 #include "slat/ept.h"
@@ -161,4 +162,30 @@ const char *slat_rights_str(unsigned rights, char buf[5])
     buf[3] = (rights & SLAT_UX) ? 'U' : '-';
     buf[4] = '\0';
     return buf;
+}
+
+ve_status slat_clone(const slat *src, slat **out)
+{
+    if (!src || !out)
+        return VE_E_INVAL;
+    slat *s;
+    ve_status st = slat_create(src->gpa_limit, &s);
+    if (st != VE_OK)
+        return st;
+    memcpy(s->ept, src->ept, src->pages * sizeof(ept_entry));
+    s->generation = src->generation;
+    *out = s;
+    return VE_OK;
+}
+
+ve_status slat_assign(slat *dst, const slat *src)
+{
+    if (!dst || !src)
+        return VE_E_INVAL;
+    if (dst->gpa_limit != src->gpa_limit)
+        return VE_E_RANGE;
+    memcpy(dst->ept, src->ept, src->pages * sizeof(ept_entry));
+    /* Every translation may have changed: a new generation, never an old one. */
+    dst->generation = (dst->generation > src->generation ? dst->generation : src->generation) + 1;
+    return VE_OK;
 }

@@ -70,6 +70,11 @@ ve_status slat_set_page(slat *s, uint64_t gpa, uint64_t spa, bool cow);
  * engine that cached translations under an older generation must flush them. */
 uint64_t slat_generation(const slat *s);
 
+/* A copy of a whole table (snapshots), and copying one table's entries into another of
+ * the same size; slat_assign bumps dst's generation past both. */
+ve_status slat_clone(const slat *src, slat **out);
+ve_status slat_assign(slat *dst, const slat *src);
+
 /* "RWKU" / "R-K-" form for traces; buf holds at least 5 bytes. */
 const char *slat_rights_str(unsigned rights, char buf[5]);
 
