@@ -72,6 +72,7 @@ build/vtlemu: $(B)/vtlemu
 # --- guests -------------------------------------------------------------------------
 -include guest/guest.mk
 -include tests/guests/guests.mk
+-include bench/bench.mk
 
 # --- unit tests: tests/unit/<module>/test_*.c, one binary per file ------------------
 UNIT_SRC := $(wildcard tests/unit/*/test_*.c)

@@ -168,4 +168,12 @@ typedef struct iommu_dma_result {
  * VE_E_STATE when the env has no spa_base. */
 ve_status iommu_dma(iommu *u, uint16_t rid, uint64_t src, uint64_t dst, uint64_t len, iommu_dma_result *out);
 
+/* ---- snapshots --------------------------------------------------------------------
+ * Everything the guest and the hypervisor can change (translation enable, root table,
+ * device assignments, fault queue), saved and loaded whole. */
+typedef struct iommu_state iommu_state;
+iommu_state *iommu_save(const iommu *u);          /* NULL when out of memory */
+ve_status iommu_load(iommu *u, const iommu_state *s);
+void iommu_state_free(iommu_state *s);
+
 #endif

@@ -48,5 +48,6 @@ uint16_t hc_enable_vp_vtl(hc_call *c);
 uint16_t hc_modify_vtl_protection_mask(hc_call *c);
 uint16_t hc_get_vp_registers(hc_call *c);
 uint16_t hc_set_vp_registers(hc_call *c);
+uint16_t hc_assign_device(hc_call *c);
 
 #endif

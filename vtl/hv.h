@@ -17,6 +17,8 @@
 #define HVCALL_VTL_RETURN                  0x0012
 #define HVCALL_GET_VP_REGISTERS            0x0050
 #define HVCALL_SET_VP_REGISTERS            0x0051
+/* vtlemu extension (outside the TLFS code space in use): assign a DMA device to a VTL. */
+#define HVCALL_VTLEMU_ASSIGN_DEVICE        0x8001
 
 /* Hypercall status codes (RAX bits 15:0). */
 #define HV_STATUS_SUCCESS                  0x0000
@@ -62,6 +64,14 @@ typedef struct hv_input_enable_partition_vtl {
     uint8_t reserved[6];
 } hv_input_enable_partition_vtl;
 _Static_assert(sizeof(hv_input_enable_partition_vtl) == 16, "EnablePartitionVtl input");
+
+typedef struct hv_input_vtlemu_assign_device {
+    uint64_t partition_id;
+    uint16_t requester_id;     /* PCI bus:dev.fn, e.g. 0x0018 = 00:03.0 (dma0) */
+    uint8_t target_vtl;
+    uint8_t reserved[5];
+} hv_input_vtlemu_assign_device;
+_Static_assert(sizeof(hv_input_vtlemu_assign_device) == 16, "AssignDevice input");
 
 /* TLFS HV_X64_SEGMENT_REGISTER and HV_X64_TABLE_REGISTER. */
 typedef struct hv_segment {

@@ -33,6 +33,7 @@ static const hc_desc hc_table[] = {
     {HVCALL_GET_VP_REGISTERS, "HvCallGetVpRegisters", HC_REP | HC_MEM_IN | HC_MEM_OUT,
      hc_get_vp_registers},
     {HVCALL_SET_VP_REGISTERS, "HvCallSetVpRegisters", HC_REP | HC_MEM_IN, hc_set_vp_registers},
+    {HVCALL_VTLEMU_ASSIGN_DEVICE, "HvCallVtlemuAssignDevice", HC_MEM_IN, hc_assign_device},
 };
 
 static const hc_desc *hc_find(unsigned code)

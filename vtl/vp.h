@@ -44,6 +44,9 @@ typedef struct vtl_ops {
     ve_status (*set_reg)(void *ctx, unsigned vtl, uint32_t name, uint64_t lo, uint64_t hi);
     /* Bring up `vtl` on the VP with this initial context (EnableVpVtl). */
     ve_status (*enable_vp)(void *ctx, unsigned vtl, const hv_initial_vp_context *c);
+    /* Assign a DMA device (requester id) to a VTL (vtlemu extension); VE_E_RANGE for a
+     * device that does not exist. May be NULL: the call then fails with status 5. */
+    ve_status (*assign_device)(void *ctx, uint16_t rid, unsigned vtl);
     void *ctx;
 } vtl_ops;
 
