@@ -16,6 +16,9 @@ static const char *const kind_names[EV_KIND_COUNT] = {
     [EV_INTERCEPT] = "intercept",
     [EV_COW_SHARE] = "cow_share",
     [EV_COW_BREAK] = "cow_break",
+    [EV_DMA] = "dma",
+    [EV_IOMMU_FAULT] = "iommu_fault",
+    [EV_DEVICE_DENIED] = "device_denied",
     [EV_EXCEPTION] = "exception",
     [EV_SYSCALL] = "syscall",
     [EV_EXIT] = "exit",
@@ -78,6 +81,11 @@ static void json_string(FILE *out, const char *s, size_t len)
         }
     }
     fputc('"', out);
+}
+
+static void requester_str(uint16_t rid, char out[8])
+{
+    snprintf(out, 8, "%02x:%02x.%x", (rid >> 8) & 0xFF, (rid >> 3) & 0x1F, rid & 7);
 }
 
 static size_t cstrlen(const char *s)
@@ -151,6 +159,29 @@ void emu_event_write_json(const emu_event *ev, FILE *out)
         fprintf(out, ",\"gpa\":\"0x%" PRIx64 "\",\"spa\":\"0x%" PRIx64 "\",\"new_spa\":\"0x%" PRIx64 "\"",
                 ev->gpa, ev->spa, ev->new_spa);
         break;
+    case EV_DMA: {
+        char rq[8];
+        requester_str(ev->requester, rq);
+        fprintf(out, ",\"requester\":\"%s\",\"device_vtl\":%u,\"iova\":\"0x%" PRIx64 "\",\"dst_iova\":\"0x%" PRIx64
+                     "\",\"gpa\":\"0x%" PRIx64 "\",\"length\":%" PRIu64 ",\"status\":%u,\"copied\":%" PRIu64,
+                rq, ev->device_vtl, ev->iova, ev->dst_iova, ev->gpa, ev->length, ev->dma_status, ev->copied);
+        break;
+    }
+    case EV_IOMMU_FAULT: {
+        char rq[8];
+        requester_str(ev->requester, rq);
+        fprintf(out, ",\"requester\":\"%s\",\"device_vtl\":%u,\"iova\":\"0x%" PRIx64 "\",\"gpa\":\"0x%" PRIx64
+                     "\",\"access\":\"%s\",\"reason\":\"%s\"",
+                rq, ev->device_vtl, ev->iova, ev->gpa, emu_access_name(ev->access), ev->fault_reason ? ev->fault_reason : "unknown");
+        break;
+    }
+    case EV_DEVICE_DENIED: {
+        char rq[8];
+        requester_str(ev->requester, rq);
+        fprintf(out, ",\"requester\":\"%s\",\"device_vtl\":%u,\"port\":\"0x%x\",\"access\":\"%s\"", rq,
+                ev->device_vtl, ev->port, emu_access_name(ev->access));
+        break;
+    }
     case EV_EXIT:
         fprintf(out, ",\"code\":%d,\"reason\":\"%s\"", ev->code, emu_exit_reason_name(ev->reason));
         if (ev->message) {
@@ -230,6 +261,27 @@ void emu_event_write_text(const emu_event *ev, FILE *out)
     case EV_COW_BREAK:
         fprintf(out, " gpa=0x%" PRIx64 " spa=0x%" PRIx64 " -> 0x%" PRIx64, ev->gpa, ev->spa, ev->new_spa);
         break;
+    case EV_DMA: {
+        char rq[8];
+        requester_str(ev->requester, rq);
+        fprintf(out, " %s (VTL%u) 0x%" PRIx64 " -> 0x%" PRIx64 " len=%" PRIu64 " status=%u copied=%" PRIu64, rq,
+                ev->device_vtl, ev->iova, ev->dst_iova, ev->length, ev->dma_status, ev->copied);
+        break;
+    }
+    case EV_IOMMU_FAULT: {
+        char rq[8];
+        requester_str(ev->requester, rq);
+        fprintf(out, " %s (VTL%u) %s iova=0x%" PRIx64 " gpa=0x%" PRIx64 " %s", rq, ev->device_vtl,
+                emu_access_name(ev->access), ev->iova, ev->gpa, ev->fault_reason ? ev->fault_reason : "unknown");
+        break;
+    }
+    case EV_DEVICE_DENIED: {
+        char rq[8];
+        requester_str(ev->requester, rq);
+        fprintf(out, " %s belongs to VTL%u: %s of port 0x%x refused", rq, ev->device_vtl, emu_access_name(ev->access),
+                ev->port);
+        break;
+    }
     case EV_EXIT:
         fprintf(out, " code=%d reason=%s", ev->code, emu_exit_reason_name(ev->reason));
         if (ev->message)

@@ -20,6 +20,9 @@ typedef enum emu_event_kind {
     EV_INTERCEPT,
     EV_COW_SHARE,
     EV_COW_BREAK,
+    EV_DMA,
+    EV_IOMMU_FAULT,
+    EV_DEVICE_DENIED,
     EV_EXCEPTION,
     EV_SYSCALL,
     EV_EXIT,
@@ -59,6 +62,13 @@ typedef struct emu_event {
     unsigned from_vtl, to_vtl;   /* vtl_call, vtl_return, intercept */
     unsigned hc_code, hc_status; /* hypercall */
     const char *name;            /* hypercall */
+    uint16_t requester;          /* dma, iommu_fault, device_denied: bus:dev.fn */
+    uint64_t iova, dst_iova;     /* dma: source and destination IOVAs; iommu_fault: iova */
+    uint64_t length, copied;     /* dma */
+    unsigned dma_status;         /* dma: 1 done, 2 blocked, 3 bad request */
+    unsigned device_vtl;         /* dma, iommu_fault, device_denied: the device's VTL */
+    const char *fault_reason;    /* iommu_fault: VT-d fault reason name */
+    unsigned port;               /* device_denied: the I/O port */
     uint64_t nr;                 /* syscall number (RAX) */
     const char *text;            /* console text (not NUL-terminated), image path */
     size_t text_len;

@@ -82,6 +82,12 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
     }
 
     uint64_t gpa_page = align_down(r.gpa, PAGE_SIZE);
+    if (gpa_page == VTD_MMIO_GPA && acc != MMU_FETCH) {
+        /* The remapping unit's registers: device memory, never executable. */
+        e->paddr = m->mmio_spa;
+        e->perms = UC_PROT_READ | UC_PROT_WRITE;
+        return true;
+    }
     unsigned allowed = slat_allowed_accesses(m->cur->slat, gpa_page, cpl);
     slat_entry se = { 0 };
     slat_lookup(m->cur->slat, gpa_page, &se);

@@ -182,6 +182,14 @@ static ve_status op_enable_vp(void *ctx, unsigned vtl, const hv_initial_vp_conte
     return emu_vtl_start_from_context(M(ctx), vtl, c);
 }
 
+static ve_status op_assign_device(void *ctx, uint16_t rid, unsigned vtl)
+{
+    vtl_machine *m = M(ctx);
+    if (rid != DMA0_RID)
+        return VE_E_RANGE;   /* dma0 is the one DMA device */
+    return iommu_set_device_vtl(m->iommu, rid, vtl);
+}
+
 const vtl_ops emu_vtl_ops = {
     .read_gpa = op_read_gpa,
     .write_gpa = op_write_gpa,
@@ -191,5 +199,6 @@ const vtl_ops emu_vtl_ops = {
     .get_reg = op_get_reg,
     .set_reg = op_set_reg,
     .enable_vp = op_enable_vp,
+    .assign_device = op_assign_device,
     .ctx = NULL,
 };

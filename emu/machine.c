@@ -147,6 +147,8 @@ static ve_status open_engine(vtl_machine *m, vcpu *v, char *err, size_t errlen)
     uc_ctl_tlb_mode(v->uc, UC_TLB_VIRTUAL);
     /* Every engine maps the same SPA buffer: RAM plus the copy-on-write frame pool. */
     e = uc_mem_map_ptr(v->uc, 0, physmem_total_size(m->pm), UC_PROT_ALL, physmem_host(m->pm));
+    if (e == UC_ERR_OK)
+        e = uc_mmio_map(v->uc, m->mmio_spa, VTD_MMIO_SIZE, emu_vtd_mmio_read, m, emu_vtd_mmio_write, m);
     if (e != UC_ERR_OK) {
         set_err(err, errlen, "cannot map guest memory into Unicorn: %s", uc_strerror(e));
         return VE_E_STATE;
@@ -212,6 +214,13 @@ ve_status emu_create(const emu_config *cfg, vtl_machine **out, char *err, size_t
         emu_destroy(m);
         return st;
     }
+    /* The MMIO window sits in SPA space right above RAM and the frame pool. */
+    m->mmio_spa = physmem_total_size(m->pm);
+    if (emu_iommu_init(m) != VE_OK) {
+        set_err(err, errlen, "cannot create the IOMMU");
+        emu_destroy(m);
+        return VE_E_NOMEM;
+    }
     if (cs_open(CS_ARCH_X86, CS_MODE_64, &m->cs) != CS_ERR_OK ||
         cs_open(CS_ARCH_X86, CS_MODE_64, &m->cs_detail) != CS_ERR_OK ||
         cs_option(m->cs_detail, CS_OPT_DETAIL, CS_OPT_ON) != CS_ERR_OK) {
@@ -243,6 +252,7 @@ void emu_destroy(vtl_machine *m)
         coh_free(&v->coh);
     }
     emu_log_free(m);
+    iommu_destroy(m->iommu);
     if (m->cs)
         cs_close(&m->cs);
     if (m->cs_detail)

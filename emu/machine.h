@@ -116,6 +116,12 @@ const char *emu_console_text(const vtl_machine *m, unsigned vtl, size_t *len);
  * length, 0 when it cannot be read or decoded. */
 int emu_disasm(vtl_machine *m, unsigned vtl, uint64_t gva, char *text, size_t textlen);
 
+/* A transfer by a DMA device (requester id bus:dev.fn, e.g. 0x0018 for dma0) exactly as
+ * the device does it: through the IOMMU and the SLAT of the device's VTL, with `dma` and
+ * `iommu_fault` events. *status: 1 done, 2 blocked, 3 bad request. */
+ve_status emu_dma(vtl_machine *m, uint16_t requester, uint64_t src, uint64_t dst, uint64_t len, unsigned *status,
+                  uint64_t *copied);
+
 /* Snapshots: the whole machine (RAM, both VTLs' CPU state, SLATs, VTL state, devices,
  * event log, console, exit state) to rewind to. */
 typedef struct emu_snapshot emu_snapshot;

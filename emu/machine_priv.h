@@ -7,6 +7,7 @@
 #include <unicorn/unicorn.h>
 
 #include "common/physmem.h"
+#include "iommu/iommu.h"
 #include "emu/coherency.h"
 #include "emu/cpu_state.h"
 #include "emu/machine.h"
@@ -111,6 +112,23 @@ typedef struct console_text {
     size_t len, cap;
 } console_text;
 
+/* dma0 (DESIGN.md §4) and the remapping unit's MMIO window. */
+#define DMA0_RID   0x0018u       /* 00:03.0 */
+#define DMA0_PORT  0x500u
+#define DMA0_PORTS 0x20u
+#define VTD_MMIO_GPA UINT64_C(0xFED90000)
+#define VTD_MMIO_SIZE UINT64_C(0x1000)
+
+typedef struct dma0_regs {
+    uint32_t src_lo, src_hi, dst_lo, dst_hi, len, status, copied;
+} dma0_regs;
+
+typedef struct vtd_regs {
+    uint64_t rtaddr;
+    uint32_t fectl;
+    bool root_set;        /* GSTS.RTPS */
+} vtd_regs;
+
 struct vtl_machine {
     emu_config cfg;
     physmem *pm;
@@ -154,6 +172,11 @@ struct vtl_machine {
     char exit_msg[200];
     uint64_t exit_rip;
     bool exit_rip_known;
+
+    iommu *iommu;
+    dma0_regs dma0;
+    vtd_regs vtd;
+    uint64_t mmio_spa;            /* where the MMIO window sits in each engine */
 
     event_log log;
     console_text console[VTL_COUNT];
@@ -223,6 +246,17 @@ void emu_log_event(vtl_machine *m, const emu_event *ev);
 void emu_log_truncate(vtl_machine *m, size_t n);
 void emu_log_free(vtl_machine *m);
 void emu_console_append(vtl_machine *m, unsigned vtl, char c);
+
+/* devices/dma.c */
+ve_status emu_iommu_init(vtl_machine *m);
+unsigned emu_dma_transfer(vtl_machine *m, uint16_t rid, uint64_t src, uint64_t dst, uint64_t len, uint64_t *copied,
+                          uint64_t icount, uint64_t rip);
+void emu_dma_port_write(vtl_machine *m, uint32_t port, int size, uint32_t value, uint64_t icount, uint64_t rip);
+uint32_t emu_dma_port_read(vtl_machine *m, uint32_t port, int size, uint64_t icount, uint64_t rip);
+
+/* devices/vtd_mmio.c */
+uint64_t emu_vtd_mmio_read(uc_engine *uc, uint64_t offset, unsigned size, void *ud);
+void emu_vtd_mmio_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *ud);
 
 /* machine.c */
 ve_status emu_vcpu_init(vtl_machine *m, unsigned vtl, char *err, size_t errlen);

@@ -16,6 +16,9 @@ typedef struct vcpu_snap {
 
 struct emu_snapshot {
     physmem_image *mem;
+    iommu_state *iommu;
+    dma0_regs dma0;
+    vtd_regs vtd;
     vcpu_snap vp[VTL_COUNT];
     vtl_state vs;
     unsigned cur;
@@ -38,6 +41,7 @@ void emu_snapshot_free(emu_snapshot *s)
     if (!s)
         return;
     physmem_image_free(s->mem);
+    iommu_state_free(s->iommu);
     for (unsigned i = 0; i < VTL_COUNT; i++) {
         if (s->vp[i].ctx)
             uc_context_free(s->vp[i].ctx);
@@ -50,8 +54,10 @@ emu_snapshot *emu_snapshot_take(vtl_machine *m)
 {
     emu_flush_slat_changes(m);
     emu_snapshot *s = calloc(1, sizeof(*s));
-    if (!s || physmem_save(m->pm, &s->mem) != VE_OK)
+    if (!s || physmem_save(m->pm, &s->mem) != VE_OK || !(s->iommu = iommu_save(m->iommu)))
         goto fail;
+    s->dma0 = m->dma0;
+    s->vtd = m->vtd;
     for (unsigned i = 0; i < VTL_COUNT; i++) {
         vcpu *v = &m->vp[i];
         if (!v->uc)
@@ -114,8 +120,12 @@ ve_status emu_snapshot_restore(vtl_machine *m, const emu_snapshot *s)
     if (!s)
         return VE_E_INVAL;
     ve_status st = physmem_restore(m->pm, s->mem);
+    if (st == VE_OK)
+        st = iommu_load(m->iommu, s->iommu);
     if (st != VE_OK)
         return st;
+    m->dma0 = s->dma0;
+    m->vtd = s->vtd;
     for (unsigned i = 0; i < VTL_COUNT; i++) {
         vcpu *v = &m->vp[i];
         const vcpu_snap *vs = &s->vp[i];

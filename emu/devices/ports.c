@@ -58,7 +58,6 @@ static void uart_tx(vtl_machine *m, uint8_t byte)
 static void hook_out(uc_engine *uc, uint32_t port, int size, uint32_t value, void *ud)
 {
     vtl_machine *m = ud;
-    (void)size;
     if (m->stop == STOP_EXIT)
         return;
     if (port == COM1_THR) {
@@ -72,6 +71,10 @@ static void hook_out(uc_engine *uc, uint32_t port, int size, uint32_t value, voi
         m->exit_rip_known = true;
         emu_stop_exit(m, (int)(value & 0x3F), EXIT_GUEST, NULL);
         uc_emu_stop(uc);
+    } else if (port >= DMA0_PORT && port < DMA0_PORT + DMA0_PORTS) {
+        uint64_t icount, rip;
+        locate_io(m, &icount, &rip);
+        emu_dma_port_write(m, port, size, value, icount, rip);
     } else {
         uint64_t icount, rip;
         locate_io(m, &icount, &rip);  /* keep the I/O sequence in step */
@@ -82,11 +85,12 @@ static uint32_t hook_in(uc_engine *uc, uint32_t port, int size, void *ud)
 {
     vtl_machine *m = ud;
     (void)uc;
-    (void)size;
     uint64_t icount, rip;
     locate_io(m, &icount, &rip);
     if (port == COM1_LSR)
         return LSR_THRE_TEMT;
+    if (port >= DMA0_PORT && port < DMA0_PORT + DMA0_PORTS)
+        return emu_dma_port_read(m, port, size, icount, rip);
     /* Nothing else is attached: an open bus reads all ones. */
     return 0xFFFFFFFFu;
 }
