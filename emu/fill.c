@@ -38,10 +38,15 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
     if (m->stop != STOP_NONE)
         return false;
 
-    mmu_ctrl ctrl;
-    emu_mmu_ctrl(m, &ctrl);
-    uint64_t rflags = cpu_reg(m->cur->uc, UC_X86_REG_RFLAGS);
-    unsigned cpl = emu_cpl(m);
+    /* One batch read: a fill is on the hot path of every TLB miss. */
+    mmu_ctrl ctrl = { .maxphyaddr = 40 };
+    uint64_t rflags = 0, cs = 0;
+    uc_x86_msr efer = { .rid = MSR_EFER };
+    int ids[6] = { UC_X86_REG_CR0, UC_X86_REG_CR3, UC_X86_REG_CR4, UC_X86_REG_MSR, UC_X86_REG_RFLAGS, UC_X86_REG_CS };
+    void *vals[6] = { &ctrl.cr0, &ctrl.cr3, &ctrl.cr4, &efer, &rflags, &cs };
+    uc_reg_read_batch(m->cur->uc, ids, vals, 6);
+    ctrl.efer = efer.value;
+    unsigned cpl = (unsigned)(cs & 3);
     if (cpl == 3 && implicit_supervisor(m, vaddr))
         cpl = 0;
 
@@ -88,9 +93,17 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
         e->perms = UC_PROT_READ | UC_PROT_WRITE;
         return true;
     }
-    unsigned allowed = slat_allowed_accesses(m->cur->slat, gpa_page, cpl);
     slat_entry se = { 0 };
-    slat_lookup(m->cur->slat, gpa_page, &se);
+    if (slat_lookup(m->cur->slat, gpa_page, &se) != VE_OK)
+        return violation(m, vaddr, gpa_page, eacc, cpl, false);   /* outside guest RAM */
+    /* Execute is KX at CPL 0-2 and UX at CPL 3 (MBEC); a shared page is never writable. */
+    unsigned allowed = 0;
+    if (se.rights & SLAT_R)
+        allowed |= 1u << SLAT_ACC_READ;
+    if ((se.rights & SLAT_W) && !se.cow)
+        allowed |= 1u << SLAT_ACC_WRITE;
+    if (se.rights & (cpl == 3 ? SLAT_UX : SLAT_KX))
+        allowed |= 1u << SLAT_ACC_EXEC;
     if (!(allowed & (1u << acc))) {
         if (acc == MMU_WRITE && se.cow && (se.rights & SLAT_W)) {
             /* The first write to a shared page: the run loop gives this VTL a copy. */

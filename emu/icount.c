@@ -89,16 +89,15 @@ static uint32_t count_insns(vtl_machine *m, uint64_t pc, uint32_t size, uint64_t
     return count;
 }
 
-static icount_slot *slot_for(vtl_machine *m, uint64_t pc, uint32_t size)
+/* Direct-mapped by RIP: the hot path is one compare chain and an add. */
+static inline icount_slot *slot_for(vcpu *v, uint64_t pc)
 {
-    uint64_t h = (pc ^ (pc >> 17) ^ ((uint64_t)size << 7)) * UINT64_C(0x9E3779B97F4A7C15);
-    return &m->cur->icache[(h >> 40) & (ICOUNT_SLOTS - 1)];
+    return &v->icache[(pc ^ (pc >> 12)) & (ICOUNT_SLOTS - 1)];
 }
 
-void emu_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *ud)
+/* Everything but the common case: a new block, port I/O, rep strings, budgets. */
+static void block_hook_slow(uc_engine *uc, vtl_machine *m, vcpu *v, icount_slot *s, uint64_t pc, uint32_t size)
 {
-    vtl_machine *m = ud;
-    icount_slot *s = slot_for(m, pc, size);
     if (s->pc != pc || s->size != size || s->icount == 0) {
         s->pc = pc;
         s->size = size;
@@ -106,11 +105,12 @@ void emu_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *ud)
         s->icount = count_insns(m, pc, size, 0, &io, &rep);
         s->has_io = io;
         s->rep_string = rep;
+        s->slow = io || rep || s->icount == 0;
     }
     /* Unicorn lets every I/O instruction through; below IOPL the TSS bitmap decides,
      * before the instruction runs: leave such a block to the run loop. A caller waiting
      * for an event also needs I/O instructions alone, to stop right after one. */
-    if (s->has_io && pc != m->cur->io_checked_pc) {
+    if (s->has_io && pc != v->io_checked_pc) {
         unsigned cpl = emu_cpl(m);
         unsigned iopl = (unsigned)(cpu_reg(uc, UC_X86_REG_RFLAGS) >> 12) & 3;
         if (cpl > iopl || m->stop_fn) {
@@ -119,32 +119,44 @@ void emu_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *ud)
             return;
         }
     }
-    if (m->budget_end && m->icount + s->icount > m->budget_end) {
+    /* The further iterations of a rep instruction are the same instruction: it retires
+     * once. (After a fault mid-copy it is counted again when it resumes, as on hardware,
+     * where the faulting execution did not retire.) */
+    bool again = s->rep_string && v->blk == s;
+    if (!again && m->icount + s->icount > m->budget_limit) {
         /* Leave the block unexecuted; the run loop finishes the budget exactly. */
         m->stop = STOP_BUDGET;
         uc_emu_stop(uc);
         return;
     }
-    /* The further iterations of a rep instruction are the same instruction: it retires
-     * once. (After a fault mid-copy it is counted again when it resumes, as on hardware,
-     * where the faulting execution did not retire.) */
-    bool again = s->rep_string && m->cur->blk_pc == pc && m->cur->blk_rep;
-    m->cur->blk_pc = pc;
-    m->cur->blk_size = size;
-    m->cur->blk_icount = s->icount;
-    m->cur->blk_io_seq = 0;
-    m->cur->blk_rep = s->rep_string;
+    v->blk = s;
+    v->blk_io_seq = 0;
     if (again)
         return;   /* blk_base stays at the first iteration's start */
-    m->cur->blk_base = m->icount;
+    v->blk_base = m->icount;
     m->icount += s->icount;
+}
+
+void emu_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *ud)
+{
+    vtl_machine *m = ud;
+    vcpu *v = m->cur;
+    icount_slot *s = slot_for(v, pc);
+    if (s->pc == pc && s->size == size && !s->slow && m->icount + s->icount <= m->budget_limit) {
+        v->blk = s;
+        v->blk_base = m->icount;
+        m->icount += s->icount;
+        return;
+    }
+    block_hook_slow(uc, m, v, s, pc, size);
 }
 
 uint64_t emu_icount_at(vtl_machine *m, uint64_t rip)
 {
-    if (rip < m->cur->blk_pc || rip >= m->cur->blk_pc + m->cur->blk_size)
+    const icount_slot *b = m->cur->blk;
+    if (!b || rip < b->pc || rip >= b->pc + b->size)
         return m->icount;
-    return m->cur->blk_base + count_insns(m, m->cur->blk_pc, m->cur->blk_size, rip, NULL, NULL);
+    return m->cur->blk_base + count_insns(m, b->pc, b->size, rip, NULL, NULL);
 }
 
 static bool is_io(const cs_insn *i)
@@ -162,10 +174,15 @@ static bool is_io(const cs_insn *i)
 uint64_t emu_block_io_insn(vtl_machine *m, unsigned n, uint64_t *insn_index)
 {
     uint8_t buf[4096 + MAX_INSN];
-    uint32_t size = m->cur->blk_size > 4096 ? 4096 : m->cur->blk_size;
-    size_t len = read_code(m, m->cur->blk_pc, buf, size);
+    const icount_slot *b = m->cur->blk;
+    if (!b) {
+        *insn_index = 0;
+        return 0;
+    }
+    uint32_t size = b->size > 4096 ? 4096 : b->size;
+    size_t len = read_code(m, b->pc, buf, size);
     const uint8_t *code = buf;
-    uint64_t addr = m->cur->blk_pc, found = 0, idx = 0;
+    uint64_t addr = b->pc, found = 0, idx = 0;
     cs_insn *insn = cs_malloc(m->cs);
     if (!insn)
         return 0;

@@ -58,6 +58,7 @@ typedef struct icount_slot {
     uint32_t icount;
     bool has_io;
     bool rep_string;      /* the block is one rep-prefixed string instruction */
+    bool slow;            /* needs the block hook's slow path (I/O, rep, undecodable) */
 } icount_slot;
 #define ICOUNT_SLOTS 65536u
 
@@ -76,10 +77,9 @@ typedef struct vcpu {
     bool probe_failed;
 
     /* Instruction counting: `icount` includes the whole current block from its start. */
-    uint64_t blk_pc, blk_base;
-    uint32_t blk_size, blk_icount;
+    const icount_slot *blk;       /* the block running now (its slot) */
+    uint64_t blk_base;            /* icount when it started */
     unsigned blk_io_seq;          /* I/O instructions seen in this block execution */
-    bool blk_rep;                 /* the current block is a rep string instruction */
     uint64_t io_checked_pc;       /* an I/O instruction the run loop allowed to run once */
     icount_slot *icache;          /* per engine: the same RIP means other code in another VTL */
     coh_state coh;                /* code coherency with the other engine and the host */
@@ -148,6 +148,7 @@ struct vtl_machine {
     bool finished;                /* exit event emitted: the run is over */
     uint64_t icount;              /* retired instructions, all VTLs */
     uint64_t budget_end;          /* icount where this slice ends (0: none) */
+    uint64_t budget_limit;        /* the same, UINT64_MAX for none (the block hook's test) */
 
     /* A caller waiting for an event (emu_run_until). */
     emu_stop_fn stop_fn;

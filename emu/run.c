@@ -121,6 +121,7 @@ static void set_budget(vtl_machine *m, uint64_t slice)
             end = s_end;
     }
     m->budget_end = end;
+    m->budget_limit = end ? end : UINT64_MAX;
 }
 
 emu_run_result emu_run_until(vtl_machine *m, emu_stop_fn stop, void *ctx, uint64_t max_insns,
@@ -295,7 +296,7 @@ emu_run_result emu_run_until(vtl_machine *m, emu_stop_fn stop, void *ctx, uint64
 out:
     until_clear(m, &u);
     m->stop_fn = NULL;
-    m->budget_end = m->cfg.max_insns;
+    set_budget(m, 0);
     if (m->stop == STOP_EXIT && !m->finished)
         finish(m);
     if (m->finished)

@@ -108,9 +108,8 @@ static void forget_translations(vtl_machine *m, vcpu *v)
     memset(v->coh.flags, 0, pages);
     v->coh.nlist = 0;
     v->coh.nshared = 0;
-    v->blk_pc = v->blk_base = 0;
-    v->blk_size = v->blk_icount = 0;
-    v->blk_rep = false;
+    v->blk = NULL;
+    v->blk_base = 0;
     v->io_checked_pc = 0;
     v->nxe_seen = UINT64_MAX;
 }

@@ -20,7 +20,7 @@ static void locate_io(vtl_machine *m, uint64_t *icount_after, uint64_t *rip)
         *rip = at;
         *icount_after = m->cur->blk_base + idx + 1;
     } else {
-        *rip = m->cur->blk_pc;
+        *rip = m->cur->blk ? m->cur->blk->pc : 0;
         *icount_after = m->icount;
     }
 }
