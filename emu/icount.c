@@ -96,7 +96,8 @@ static inline icount_slot *slot_for(vcpu *v, uint64_t pc)
 }
 
 /* Everything but the common case: a new block, port I/O, rep strings, budgets. */
-static void block_hook_slow(uc_engine *uc, vtl_machine *m, vcpu *v, icount_slot *s, uint64_t pc, uint32_t size)
+__attribute__((noinline, cold)) static void block_hook_slow(uc_engine *uc, vtl_machine *m, vcpu *v,
+                                                           icount_slot *s, uint64_t pc, uint32_t size)
 {
     if (s->pc != pc || s->size != size || s->icount == 0) {
         s->pc = pc;
