@@ -39,6 +39,10 @@ bool bench_run_vtlemu(const char *elf_path, uint64_t iters, bench_run *out, char
  * BENCH_COUNT_DIGITS digits); buf holds at least BENCH_COUNT_DIGITS + 1 bytes. */
 void bench_cmdline(uint64_t iters, char *buf, size_t len);
 
+/* VTL round trips per second (bench/vtl_roundtrip.c): prints its line, returns 0 when
+ * the target is met, 1 when missed, 2 when the run failed. */
+int bench_vtl_roundtrips(const char *guest_dir, int reps);
+
 /* Wall clock (CLOCK_MONOTONIC) and this thread's CPU time, in seconds. */
 double bench_now(void);
 double bench_cpu_now(void);

@@ -6,7 +6,7 @@ BENCH_SRC    := $(wildcard bench/*.c)
 BENCH_OBJ    := $(patsubst %.c,$(B)/%.o,$(BENCH_SRC))
 # Guest loops: bench/guests/<name>.asm -> $(B)/bench/guests/<name>.elf. frame.asm is the
 # shared scaffolding they include, not a guest of its own.
-BENCH_GUESTS := alu store pages tight
+BENCH_GUESTS := alu store pages tight rt_vtl0 rt_vtl1
 BENCH_ELF    := $(patsubst %,$(B)/bench/guests/%.elf,$(BENCH_GUESTS))
 BENCH_AS     ?= nasm
 

@@ -23,10 +23,12 @@ static bool implicit_supervisor(vtl_machine *m, uint64_t page)
 }
 
 /* Record a denied access; the run loop turns it into an intercept or a stop. */
-static bool violation(vtl_machine *m, uint64_t gva, uint64_t gpa, emu_access acc, unsigned cpl, bool walk)
+static bool violation(vtl_machine *m, uint64_t gva, uint64_t gpa, emu_access acc, unsigned cpl, bool walk,
+                      bool fetch)
 {
     m->stop = STOP_VIOLATION;
-    m->viol = (pending_violation){ .gva_page = gva, .gpa = gpa, .access = acc, .cpl = cpl, .page_walk = walk };
+    m->viol = (pending_violation){ .gva_page = gva, .gpa = gpa, .access = acc, .cpl = cpl, .page_walk = walk,
+                                   .fetch = fetch };
     return false;
 }
 
@@ -83,7 +85,7 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
                                 .noncanonical = true };
         return false;
     case MMU_PT_ACCESS:
-        return violation(m, vaddr, r.pt_gpa, ACC_READ, cpl, true);
+        return violation(m, vaddr, r.pt_gpa, r.pt_write ? ACC_WRITE : ACC_READ, cpl, true, acc == MMU_FETCH);
     }
 
     uint64_t gpa_page = align_down(r.gpa, PAGE_SIZE);
@@ -95,7 +97,7 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
     }
     slat_entry se = { 0 };
     if (slat_lookup(m->cur->slat, gpa_page, &se) != VE_OK)
-        return violation(m, vaddr, gpa_page, eacc, cpl, false);   /* outside guest RAM */
+        return violation(m, vaddr, gpa_page, eacc, cpl, false, acc == MMU_FETCH);   /* outside guest RAM */
     /* Execute is KX at CPL 0-2 and UX at CPL 3 (MBEC); a shared page is never writable. */
     unsigned allowed = 0;
     if (se.rights & SLAT_R)
@@ -111,7 +113,7 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
             m->viol = (pending_violation){ .gva_page = vaddr, .gpa = gpa_page, .access = ACC_WRITE, .cpl = cpl };
             return false;
         }
-        return violation(m, vaddr, gpa_page, eacc, cpl, false);
+        return violation(m, vaddr, gpa_page, eacc, cpl, false, acc == MMU_FETCH);
     }
 
     uc_prot perms = 0;

@@ -89,6 +89,38 @@ static uint32_t count_insns(vtl_machine *m, uint64_t pc, uint32_t size, uint64_t
     return count;
 }
 
+/* First sight of a block: note what it touches beyond the general registers (for VTL
+ * switches) and whether it ends with a vmcall (for the invalid-opcode hook). */
+static void classify_block(vtl_machine *m, vcpu *v, icount_slot *s)
+{
+    uint8_t buf[4096 + MAX_INSN];
+    uint32_t size = s->size > 4096 ? 4096 : s->size;
+    size_t n = read_code(m, s->pc, buf, size);
+    const uint8_t *code = buf;
+    uint64_t addr = s->pc;
+    s->vmcall_at = 0;
+    cs_insn *insn = cs_malloc(m->cs_detail);
+    if (!insn)
+        return;
+    unsigned cls = 0;
+    while (n > 0 && addr < s->pc + size) {
+        uint64_t at = addr;
+        if (!cs_disasm_iter(m->cs_detail, &code, &n, &addr, insn)) {
+            cls |= INSN_FPU | INSN_DR;   /* cannot tell: assume the worst */
+            break;
+        }
+        unsigned c = emu_insn_class(insn);
+        if (c & INSN_VMCALL)
+            s->vmcall_at = at;
+        cls |= c;
+    }
+    cs_free(insn, 1);
+    if (cls & INSN_FPU)
+        v->fpu_used = true;
+    if (cls & INSN_DR)
+        v->dr_used = true;
+}
+
 /* Direct-mapped by RIP: the hot path is one compare chain and an add. */
 static inline icount_slot *slot_for(vcpu *v, uint64_t pc)
 {
@@ -107,6 +139,7 @@ __attribute__((noinline, cold)) static void block_hook_slow(uc_engine *uc, vtl_m
         s->has_io = io;
         s->rep_string = rep;
         s->slow = io || rep || s->icount == 0;
+        classify_block(m, v, s);
     }
     /* Unicorn lets every I/O instruction through; below IOPL the TSS bitmap decides,
      * before the instruction runs: leave such a block to the run loop. A caller waiting

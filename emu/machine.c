@@ -109,12 +109,17 @@ static bool hook_invalid(uc_engine *uc, void *ud)
     if (m->stop != STOP_NONE)
         return false;
     uint64_t rip = cpu_reg(uc, UC_X86_REG_RIP);
-    /* Unicorn has no VMX: `vmcall` (0F 01 C1) arrives here as an invalid opcode. */
-    uint8_t b[3] = { 0 };
-    gmem_fault f;
-    emu_gva_rw(m, rip, b, 3, false, emu_cpl(m), false, &f);
+    /* Unicorn has no VMX: `vmcall` (0F 01 C1) arrives here as an invalid opcode. The
+     * block's first decode noted where its vmcall is; otherwise read the bytes. */
+    bool vmcall = m->cur->blk && m->cur->blk->vmcall_at == rip && rip != 0;
+    if (!vmcall) {
+        uint8_t b[3] = { 0 };
+        gmem_fault f;
+        emu_gva_rw(m, rip, b, 3, false, emu_cpl(m), false, &f);
+        vmcall = b[0] == 0x0F && b[1] == 0x01 && b[2] == 0xC1;
+    }
     m->exc = (pending_exc){ .vector = 6, .rip = rip };
-    if (b[0] == 0x0F && b[1] == 0x01 && b[2] == 0xC1) {
+    if (vmcall) {
         /* A hypercall from user mode is #UD, as on Hyper-V. */
         m->stop = emu_cpl(m) == 0 ? STOP_HYPERCALL : STOP_EXCEPTION;
     } else {

@@ -36,6 +36,7 @@ typedef struct pending_violation {
     emu_access access;
     unsigned cpl;
     bool page_walk;       /* denied while reading or updating the guest page tables */
+    bool fetch;           /* the access being translated was an instruction fetch */
 } pending_violation;
 
 typedef struct pending_exc {
@@ -59,7 +60,14 @@ typedef struct icount_slot {
     bool has_io;
     bool rep_string;      /* the block is one rep-prefixed string instruction */
     bool slow;            /* needs the block hook's slow path (I/O, rep, undecodable) */
+    uint64_t vmcall_at;   /* the address of a `vmcall` ending the block, else 0 */
 } icount_slot;
+
+/* insn_class.c: what an instruction touches beyond the general registers. */
+#define INSN_FPU     1u   /* x87, MMX, SSE, AVX state */
+#define INSN_DR      2u   /* debug registers */
+#define INSN_VMCALL  4u
+unsigned emu_insn_class(const cs_insn *insn);
 #define ICOUNT_SLOTS 65536u
 
 /* One virtual processor's engine for one VTL (like one VMCS per VTL, DESIGN.md §2):
@@ -83,6 +91,7 @@ typedef struct vcpu {
     uint64_t io_checked_pc;       /* an I/O instruction the run loop allowed to run once */
     icount_slot *icache;          /* per engine: the same RIP means other code in another VTL */
     coh_state coh;                /* code coherency with the other engine and the host */
+    bool fpu_used, dr_used;       /* has run code touching shared x87/SSE or debug registers */
 
     /* Boot. */
     char image_path[512];

@@ -262,7 +262,7 @@ emu_run_result emu_run_until(vtl_machine *m, emu_stop_fn stop, void *ctx, uint64
             emu_do_hypercall(m);
             continue;
         case STOP_VIOLATION:
-            if (m->viol.access == ACC_EXECUTE && !m->viol.page_walk && !fetch_at(m, &u, now, m->viol.gva_page))
+            if (m->viol.fetch && !fetch_at(m, &u, now, m->viol.gva_page))
                 continue;
             emu_do_violation(m, now);
             continue;

@@ -15,62 +15,69 @@ static vtl_ops ops_for(vtl_machine *m)
 
 /* ---- shared registers ------------------------------------------------------------ */
 
-/* RAX–R15 except RSP, DR0–DR3, DR6 and the x87/SSE state (CR2 is handled apart:
- * writing it disturbs CR3 in Unicorn 2.1.1, so it is written only when it differs). */
-#define SHARED_MAX 64
-typedef struct shared_regs {
-    uint64_t gpr[15];
-    uint64_t dr[5];
-    uint8_t fp[8][16];
-    uint16_t fpcw, fpsw, fptag;
-    uint32_t mxcsr;
-    uint8_t xmm[16][16];
-} shared_regs;
+/* RAX-R15 except RSP always; DR0-DR3, DR6 and the x87/SSE state only from an engine
+ * that has run code touching them (insn_class.c): otherwise both engines still hold the
+ * values of the last copy. CR2 is written only when it differs: writing it disturbs CR3
+ * in Unicorn 2.1.1 (see cpu_set_cr2). */
+static const int shared_gprs[15] = {
+    UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX, UC_X86_REG_RBP, UC_X86_REG_RSI,
+    UC_X86_REG_RDI, UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12,
+    UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15,
+};
 
-static int shared_list(shared_regs *s, int *ids, void **vals)
+static void copy_regs(uc_engine *from, uc_engine *to, int *ids, void **vals, int n)
 {
-    static const int gprs[15] = {
-        UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX, UC_X86_REG_RBP, UC_X86_REG_RSI,
-        UC_X86_REG_RDI, UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12,
-        UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15,
-    };
-    static const int drs[5] = { UC_X86_REG_DR0, UC_X86_REG_DR1, UC_X86_REG_DR2, UC_X86_REG_DR3, UC_X86_REG_DR6 };
-    int n = 0;
-    for (int i = 0; i < 15; i++, n++) {
-        ids[n] = gprs[i];
-        vals[n] = &s->gpr[i];
-    }
-    for (int i = 0; i < 5; i++, n++) {
-        ids[n] = drs[i];
-        vals[n] = &s->dr[i];
-    }
-    for (int i = 0; i < 8; i++, n++) {
-        ids[n] = UC_X86_REG_FP0 + i;
-        vals[n] = s->fp[i];
-    }
-    ids[n] = UC_X86_REG_FPCW, vals[n++] = &s->fpcw;
-    ids[n] = UC_X86_REG_FPSW, vals[n++] = &s->fpsw;
-    ids[n] = UC_X86_REG_FPTAG, vals[n++] = &s->fptag;
-    ids[n] = UC_X86_REG_MXCSR, vals[n++] = &s->mxcsr;
-    for (int i = 0; i < 16; i++, n++) {
-        ids[n] = UC_X86_REG_XMM0 + i;
-        vals[n] = s->xmm[i];
-    }
-    return n;
-}
-
-static void copy_shared(uc_engine *from, uc_engine *to)
-{
-    shared_regs s;
-    int ids[SHARED_MAX];
-    void *vals[SHARED_MAX];
-    memset(&s, 0, sizeof(s));
-    int n = shared_list(&s, ids, vals);
     uc_reg_read_batch(from, ids, vals, n);
     uc_reg_write_batch(to, ids, (void *const *)vals, n);
-    uint64_t cr2 = cpu_reg(from, UC_X86_REG_CR2);
-    if (cr2 != cpu_reg(to, UC_X86_REG_CR2))
-        cpu_set_cr2(to, cr2);
+}
+
+static void copy_shared(vcpu *from, vcpu *to)
+{
+    uint64_t gpr[15];
+    int ids[32];
+    void *vals[32];
+    for (int i = 0; i < 15; i++) {
+        ids[i] = shared_gprs[i];
+        vals[i] = &gpr[i];
+    }
+    ids[15] = UC_X86_REG_CR2;
+    vals[15] = &gpr[0];   /* placeholder, CR2 handled below */
+    copy_regs(from->uc, to->uc, ids, vals, 15);
+
+    uint64_t cr2 = cpu_reg(from->uc, UC_X86_REG_CR2);
+    if (cr2 != cpu_reg(to->uc, UC_X86_REG_CR2))
+        cpu_set_cr2(to->uc, cr2);
+
+    if (from->dr_used) {
+        static const int drs[5] = { UC_X86_REG_DR0, UC_X86_REG_DR1, UC_X86_REG_DR2, UC_X86_REG_DR3, UC_X86_REG_DR6 };
+        uint64_t dr[5];
+        for (int i = 0; i < 5; i++) {
+            ids[i] = drs[i];
+            vals[i] = &dr[i];
+        }
+        copy_regs(from->uc, to->uc, ids, vals, 5);
+        to->dr_used = true;   /* it now holds values another engine changed */
+    }
+    if (from->fpu_used) {
+        uint8_t fp[8][16], xmm[16][16];
+        uint16_t fpcw, fpsw, fptag;
+        uint32_t mxcsr;
+        int n = 0;
+        for (int i = 0; i < 8; i++, n++) {
+            ids[n] = UC_X86_REG_FP0 + i;
+            vals[n] = fp[i];
+        }
+        ids[n] = UC_X86_REG_FPCW, vals[n++] = &fpcw;
+        ids[n] = UC_X86_REG_FPSW, vals[n++] = &fpsw;
+        ids[n] = UC_X86_REG_FPTAG, vals[n++] = &fptag;
+        ids[n] = UC_X86_REG_MXCSR, vals[n++] = &mxcsr;
+        for (int i = 0; i < 16; i++, n++) {
+            ids[n] = UC_X86_REG_XMM0 + i;
+            vals[n] = xmm[i];
+        }
+        copy_regs(from->uc, to->uc, ids, vals, n);
+        to->fpu_used = true;
+    }
 }
 
 /* ---- switching ------------------------------------------------------------------- */
@@ -104,7 +111,7 @@ void emu_vtl_switch(vtl_machine *m, unsigned to, switch_kind kind, const hv_mess
     vcpu *from = m->cur, *dst = &m->vp[to];
     bool first_start = to == 0 && !m->vp0_started;
     if (!first_start)
-        copy_shared(from->uc, dst->uc);
+        copy_shared(from, dst);
     switch (kind) {
     case SWITCH_CALL:
         vtl_enter_call(&m->vs, &ops);
@@ -136,10 +143,15 @@ void emu_do_hypercall(vtl_machine *m)
 {
     vcpu *v = m->cur;
     uint64_t rip = m->exc.rip;
-    m->icount = emu_icount_at(m, rip) + 1;   /* the vmcall retires */
-    uint64_t rcx = cpu_reg(v->uc, UC_X86_REG_RCX), rdx = cpu_reg(v->uc, UC_X86_REG_RDX);
-    uint64_t r8 = cpu_reg(v->uc, UC_X86_REG_R8);
-    unsigned caller = v->vtl, cpl = emu_cpl(m);
+    /* The vmcall retires. When it ends the current block (the usual case), the block's
+     * count already includes it. */
+    if (!(v->blk && v->blk->vmcall_at == rip))
+        m->icount = emu_icount_at(m, rip) + 1;
+    uint64_t rcx = 0, rdx = 0, r8 = 0, cs = 0;
+    int ids[4] = { UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_R8, UC_X86_REG_CS };
+    void *vals[4] = { &rcx, &rdx, &r8, &cs };
+    uc_reg_read_batch(v->uc, ids, vals, 4);
+    unsigned caller = v->vtl, cpl = (unsigned)(cs & 3);
     vtl_ops ops = ops_for(m);
     vtl_hc_result r;
     bool enabled_before = m->vs.vp_enabled[1];
@@ -230,14 +242,15 @@ void emu_do_violation(vtl_machine *m, uint64_t rip)
     vcpu *v = m->cur;
     pending_violation p = m->viol;
     m->icount = emu_icount_at(m, rip);
-    uint64_t gva = p.gva_page, gpa = p.gpa;
-    if (!p.page_walk) {
-        if (p.access == ACC_EXECUTE)
-            gva = rip > p.gva_page ? rip : p.gva_page;
-        else
-            gva = emu_fault_address(m, rip, p.gva_page, NULL);
+    /* The GVA of the access (for a page walk, the address being translated; the GPA is
+     * then the page-table entry's). */
+    uint64_t gva, gpa = p.gpa;
+    if (p.access == ACC_EXECUTE || (p.page_walk && p.fetch))
+        gva = rip > p.gva_page ? rip : p.gva_page;
+    else
+        gva = emu_fault_address(m, rip, p.gva_page, NULL);
+    if (!p.page_walk)
         gpa = p.gpa + (gva & (PAGE_SIZE - 1));
-    }
     slat_entry e = { 0 };
     slat_lookup(v->slat, gpa, &e);
     emu_event ev = { .kind = EV_SLAT_VIOLATION, .icount = m->icount, .vtl = v->vtl, .cpl = p.cpl, .rip = rip,

@@ -123,6 +123,7 @@ static bool update_ad(const mmu_mem *mem, bool dirty, walk_path *path, mmu_resul
         if (!mem->write64(mem->ctx, s->gpa, want)) {
             out->kind = MMU_PT_ACCESS;
             out->pt_gpa = s->gpa;
+            out->pt_write = true;
             return false;
         }
         s->pte = want;

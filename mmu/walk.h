@@ -57,6 +57,7 @@ typedef struct mmu_result {
     uint64_t page_size;     /* 4 KiB, 2 MiB or 1 GiB when OK */
     uint32_t error_code;    /* #PF error code when MMU_PAGE_FAULT */
     uint64_t pt_gpa;        /* the entry's GPA when MMU_PT_ACCESS */
+    bool pt_write;          /* MMU_PT_ACCESS: updating A/D failed (else reading the entry) */
     /* Rights of this translation for the requesting CPL/AC when OK: which other
      * accesses to the same page would also succeed now without a fault or a
      * further A/D write. The emulator caches the page with exactly these rights. */

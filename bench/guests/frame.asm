@@ -16,7 +16,9 @@
 BITS 64
 DEFAULT ABS
 
+%ifndef IMAGE_GPA
 %define IMAGE_GPA      0x200000
+%endif
 %define BOOT_CMDLINE   0x60          ; boot-info field: GPA of the command line
 %define COUNT_DIGITS   12
 %define COM1_THR       0x3F8
@@ -27,8 +29,8 @@ DEFAULT ABS
 %define PAGES_BASE     0x1000000     ; 16 MiB
 %define PAGES_SPAN     0x4000000     ; 64 MiB working set, one store per 4 KiB page
 
-; 3 + 7 per digit = 87 instructions.
-%macro BENCH_ENTRY 0
+; The ELF header and program header of the image (no code).
+%macro BENCH_HEADER 0
     org IMAGE_GPA
 elf_header:
     db 0x7F, "ELF"
@@ -59,7 +61,11 @@ program_header:
     dq image_end - elf_header   ; p_filesz
     dq image_end - elf_header   ; p_memsz
     dq 0x1000                   ; p_align
+%endmacro
 
+; 3 + 7 per digit = 87 instructions.
+%macro BENCH_ENTRY 0
+    BENCH_HEADER
 _start:
     mov rsi, [rdi + BOOT_CMDLINE]
     xor ecx, ecx
