@@ -27,12 +27,12 @@ else
   echo "deps: Debian packages present"
 fi
 
-if pkg-config --atleast-version=2.1 unicorn 2>/dev/null; then
-  echo "deps: system Unicorn $(pkg-config --modversion unicorn) is recent enough"
-  exit 0
-fi
 if [ -f "$DEPS/unicorn/.complete" ]; then
   echo "deps: Unicorn $UNICORN_VERSION present in $DEPS/unicorn"
+  exit 0
+fi
+if PKG_CONFIG_PATH= pkg-config --atleast-version=2.1 unicorn 2>/dev/null; then
+  echo "deps: system Unicorn $(PKG_CONFIG_PATH= pkg-config --modversion unicorn) is recent enough"
   exit 0
 fi
 
