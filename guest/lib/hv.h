@@ -17,6 +17,8 @@
 #define HVCALL_VTL_RETURN                  0x0012u
 #define HVCALL_GET_VP_REGISTERS            0x0050u
 #define HVCALL_SET_VP_REGISTERS            0x0051u
+/* vtlemu extension: give a DMA device to a VTL (only a VTL above 0 may call it). */
+#define HVCALL_VTLEMU_ASSIGN_DEVICE        0x8001u
 
 /* Statuses (RAX bits 15:0). */
 #define HV_STATUS_SUCCESS                  0x0000u
@@ -65,6 +67,16 @@ struct hv_vp_registers {
 };
 _Static_assert(sizeof(struct hv_vp_registers) == 16, "TLFS header");
 #define HV_INPUT_VTL(vtl)            (0x10u | ((vtl) & 0xFu))
+
+/* HvCallVtlemuAssignDevice input (memory, 8-byte aligned). Statuses: 6 when called from
+ * VTL0 or for a target VTL above the caller's, 5 for an unknown device or VTL. */
+struct hv_vtlemu_assign_device {
+    uint64_t partition_id;      /* HV_PARTITION_ID_SELF */
+    uint16_t requester_id;      /* bus:dev.fn, 0x0018 = dma0 */
+    uint8_t target_vtl;
+    uint8_t reserved[5];
+};
+_Static_assert(sizeof(struct hv_vtlemu_assign_device) == 16, "vtlemu AssignDevice input");
 
 /* One SetVpRegisters rep (and, without name and pads, one GetVpRegisters output). */
 struct hv_register_assoc {

@@ -27,7 +27,15 @@
                                    -> RCX = its return value */
 #define SC_SET_POLICY        5  /* R8 = SC_POLICY_*: what VTL1 does on an intercept;
                                    only tightening is allowed */
-#define SC_SERVICE_COUNT     6
+#define SC_DMA_ASSIGN        6  /* R8 = 1: VTL1 takes the DMA engine dma0 for itself
+                                   (HvCallVtlemuAssignDevice) and copies a page of its
+                                   own memory with it; R8 = 0: VTL1 wipes dma0's
+                                   registers and gives it back to VTL0
+                                   -> RCX = bytes VTL1's copy moved (take), 0 (give back) */
+#define SC_DMA_CHECK         7  /* VTL1 checks that dma0's registers still hold what it
+                                   wrote (nothing from VTL0 got through) and copies again
+                                   -> RCX = bytes copied */
+#define SC_SERVICE_COUNT     8
 
 /* Statuses (RAX). */
 #define SC_OK                0
@@ -35,6 +43,12 @@
 #define SC_E_INVALID         2  /* bad argument (alignment, range, VTL1 memory, ...) */
 #define SC_E_DENIED          3  /* not allowed (e.g. loosening the policy) */
 #define SC_E_HYPERCALL       4  /* a hypercall VTL1 made on VTL0's behalf failed */
+#define SC_E_DEVICE          5  /* a device did not do what VTL1 asked (a DMA copy failed
+                                   or its registers changed behind VTL1's back) */
+
+/* SC_DMA_ASSIGN arguments. */
+#define SC_DMA_GIVE_BACK     0
+#define SC_DMA_TAKE          1
 
 /* Intercept policies. */
 #define SC_POLICY_SKIP       0  /* log, skip the instruction (execute: return to caller) */

@@ -94,3 +94,18 @@ unsigned hv_get_vtl0_regs(const uint32_t *names, uint64_t *values, unsigned coun
         values[i] = ((const uint64_t *)output)[2 * i];
     return status;
 }
+
+unsigned hv_assign_device(uint16_t requester_id, unsigned vtl)
+{
+    struct hv_vtlemu_assign_device *in = (void *)input;
+    memset(in, 0, sizeof *in);
+    in->partition_id = HV_PARTITION_ID_SELF;
+    in->requester_id = requester_id;
+    in->target_vtl = (uint8_t)vtl;
+    uint64_t rax = hv_hypercall((const void *)sk_hypercall_page, HVCALL_VTLEMU_ASSIGN_DEVICE,
+                                (uint64_t)input, 0);
+    unsigned status = HV_RESULT_STATUS(rax);
+    if (status != HV_STATUS_SUCCESS)
+        SK_LOG("HvCallVtlemuAssignDevice: status 0x%x\n", status);
+    return status;
+}

@@ -14,6 +14,8 @@ static const char *const service_names[SC_SERVICE_COUNT] = {
     [SC_SHARE_LIBRARY] = "share library",
     [SC_RUN_LIBRARY] = "run library",
     [SC_SET_POLICY] = "set policy",
+    [SC_DMA_ASSIGN] = "dma assign",
+    [SC_DMA_CHECK] = "dma check",
 };
 
 static uint64_t protect_readonly(uint64_t gpa, uint64_t pages)
@@ -77,6 +79,17 @@ void sc_dispatch(struct vtl0_regs *r)
         break;
     case SC_SET_POLICY:
         status = set_policy(r->r8);
+        break;
+    case SC_DMA_ASSIGN:
+        if (r->r8 == SC_DMA_TAKE)
+            status = sk_dma_take(&value);
+        else if (r->r8 == SC_DMA_GIVE_BACK)
+            status = sk_dma_give_back();
+        else
+            status = SC_E_INVALID;
+        break;
+    case SC_DMA_CHECK:
+        status = sk_dma_check(&value);
         break;
     default:
         status = SC_E_NO_SERVICE;

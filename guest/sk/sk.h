@@ -66,6 +66,8 @@ void hv_init(uint64_t hypercall_page);
 unsigned hv_protect_vtl0(uint64_t gpa, uint64_t pages, uint32_t flags);
 unsigned hv_set_vtl0_regs(const uint32_t *names, const uint64_t *values, unsigned count);
 unsigned hv_get_vtl0_regs(const uint32_t *names, uint64_t *values, unsigned count);
+/* vtlemu's HvCallVtlemuAssignDevice: the device (requester id) now belongs to `vtl`. */
+unsigned hv_assign_device(uint16_t requester_id, unsigned vtl);
 
 /* True if [gpa, gpa+len) is RAM VTL0 owns: not the secure kernel image, not VTL1's
  * loader area. VTL1 only reads or changes VTL0 memory inside such ranges. */
@@ -78,6 +80,12 @@ bool credential_verify(uint64_t challenge, uint64_t resp_lo, uint64_t resp_hi);
 /* services.c: one secure call; r holds VTL0's registers (arguments). */
 void sc_dispatch(struct vtl0_regs *r);
 extern unsigned sk_policy;
+
+/* dma.c: the secure kernel's use of the DMA engine dma0 (SC_DMA_ASSIGN, SC_DMA_CHECK).
+ * Each returns an SC_* status and stores the bytes its copy moved in *copied. */
+uint64_t sk_dma_take(uint64_t *copied);
+uint64_t sk_dma_give_back(void);
+uint64_t sk_dma_check(uint64_t *copied);
 
 /* intercept.c: one secure intercept; r holds VTL0's registers. */
 void intercept_handle(struct vtl0_regs *r);

@@ -127,7 +127,7 @@ static void write_secret(uint64_t secret)
     uart_printf("vtl0: attacker: 4. overwrite the credential through the direct map\n");
     uint64_t n = intercepts();
     probe_write64(phys_to_virt(secret), 0x4141414141414141ull);
-    /* Whether the secret survived shows in stage 5: lsass's logon must still work. */
+    /* Whether the secret survived shows in stage 7: lsass's logon must still work. */
     verdict("attack 4: overwrite the secret", DEMO_EXIT_WRITE, true, n, 1);
 }
 

@@ -5,6 +5,7 @@
 #include "guest/lib/string.h"
 #include "guest/lib/uart.h"
 #include "guest/lib/vtlemu.h"
+#include "guest/vtl0/dma.h"
 #include "guest/vtl0/layout.h"
 #include "guest/vtl0/securecall.h"
 
@@ -15,7 +16,7 @@ uint64_t sc_check_registers(uint64_t hypercall_va);
 
 struct demo_env demo_env;
 
-#define MAX_CHECKS 24
+#define MAX_CHECKS 32
 static struct {
     const char *what;
     bool ok;
@@ -118,7 +119,11 @@ void demo_kernel_work(void)
     uart_puts("vtl0: --- stage 4: the kernel is compromised: its attacker module goes for the "
               "credential ---\n");
     attack_run();
-    uart_puts("vtl0: --- stage 5: back to lsass: the credential check must still work ---\n");
+    uart_puts("vtl0: --- stage 5: the attacker turns to DMA: dma0 and the IOMMU ---\n");
+    dma_attack_run();
+    uart_puts("vtl0: --- stage 6: VTL1 takes dma0 for itself, then gives it back ---\n");
+    dma_reassign_run();
+    uart_puts("vtl0: --- stage 7: back to lsass: the credential check must still work ---\n");
 }
 
 void demo_finish(uint64_t code)

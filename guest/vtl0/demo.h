@@ -9,6 +9,10 @@
  *   22     VTL1 agreed to open its own memory to VTL0
  *   23-29  an attack that was not blocked (attack.c: attack n -> 22 + n)
  *   30-33  the copy-on-write scenario failed (cow.c)
+ *   34-38  a DMA attack that was not blocked, or the legitimate copy failed (dmademo.c)
+ *   39     VTL0 could assign dma0 itself
+ *   45-47  device reassignment: VTL1 could not take or use dma0 / VTL0 could still
+ *          reach it / VTL0 could not use it after VTL1 gave it back
  * The secure kernel's own statuses are 40-44 (guest/lib/securecall.h). */
 #ifndef VTL0_DEMO_H
 #define VTL0_DEMO_H
@@ -33,6 +37,15 @@
 #define DEMO_EXIT_COW_RUN          31
 #define DEMO_EXIT_COW_PATCH        32
 #define DEMO_EXIT_COW_VTL1         33
+#define DEMO_EXIT_DMA_READ         34
+#define DEMO_EXIT_DMA_WRITE        35
+#define DEMO_EXIT_DMA_UNMAPPED     36
+#define DEMO_EXIT_DMA_REMAP        37
+#define DEMO_EXIT_DMA_COPY         38
+#define DEMO_EXIT_DMA_ASSIGN       39
+#define DEMO_EXIT_DMA_TAKE         45
+#define DEMO_EXIT_DMA_REFUSED      46
+#define DEMO_EXIT_DMA_GIVE_BACK    47
 
 /* What the demo knows of the machine. */
 struct demo_env {

@@ -8,6 +8,7 @@
  *   0xffffffff80000000  kernel image: KERNEL_VBASE + GPA, 4 KiB pages, W^X per section
  *   0xffffffffc0000000  the hypercall page, RX (only with a secure kernel)
  *   0xffffffffc0001000  the shared library page, RX (two-VTL demo, cow.c)
+ *   0xffffffffc0002000  the DMA remapping unit's registers, RW NX uncached (dma.c)
  *
  * The kernel image sits in the top 2 GiB so that -mcmodel=kernel code can address all
  * of it with sign-extended 32-bit displacements. KERNEL_VBASE is also written in
@@ -25,6 +26,7 @@
 #define KERNEL_VBASE     UINT64_C(0xffffffff80000000)
 #define HYPERCALL_VA     UINT64_C(0xffffffffc0000000)
 #define SHLIB_VA         UINT64_C(0xffffffffc0001000)
+#define VTD_VA           UINT64_C(0xffffffffc0002000)
 
 static inline void *phys_to_virt(uint64_t pa)
 {

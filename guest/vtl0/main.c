@@ -8,7 +8,9 @@
 
 #include "guest/lib/uart.h"
 #include "guest/lib/bootinfo.h"
+#include "guest/lib/vtlemu.h"
 #include "guest/vtl0/demo.h"
+#include "guest/vtl0/dma.h"
 #include "guest/vtl0/frames.h"
 #include "guest/vtl0/gdt.h"
 #include "guest/vtl0/layout.h"
@@ -56,9 +58,15 @@ void kmain(uint64_t boot_info_gpa)
                 "direct map at %016lx\n", frames_used(), KERNEL_VBASE, DIRECT_MAP_BASE);
 
     syscall_init((uint64_t)(kernel_stack + sizeof kernel_stack));
+    dma_demo_init();                /* the DMA driver and its buffers (dma.h) */
 
     /* With a secure kernel: the two-VTL demo (demo.h), its user program is lsass. */
     if (demo_init(bi))
         process_start(&user_lsass);
+
+    /* Without one: the DMA driver tests itself, then the user program runs. */
+    int code = 0;
+    if (!dma_selftest(&code))
+        vtlemu_exit((uint8_t)code);
     process_start(&user_hello);
 }

@@ -8,6 +8,8 @@
 #define PTE_P     (1ull << 0)           /* present */
 #define PTE_W     (1ull << 1)           /* writable */
 #define PTE_U     (1ull << 2)           /* user accessible */
+#define PTE_PWT   (1ull << 3)           /* write-through */
+#define PTE_PCD   (1ull << 4)           /* cache disable (device registers) */
 #define PTE_PS    (1ull << 7)           /* large page (in a PDPT or PD entry) */
 #define PTE_NX    (1ull << 63)          /* no execute (EFER.NXE is on) */
 #define PTE_ADDR  0x000ffffffffff000ull /* physical address bits */

@@ -19,6 +19,9 @@
 #
 # Header lines (all optional; each may appear anywhere in the .asm, one per line):
 #   ; args: ARG...                extra `vtlemu run` arguments (split on spaces, no quoting)
+#   ; vtl1: NAME                  boot with the secure kernel build/tests/guests/sk/NAME.elf
+#                                 (tests/guests/sk/NAME.asm): `--vtl1` before the args
+#   ; qemu-skip: WHY              not checkable under --qemu (guests with vtl1: never are)
 #   ; timeout: SECONDS            default 20
 #   ; expect-exit: N              exit status (default 0)
 #   ; expect-stdout: TEXT         the whole stdout, with \n escapes (empty: no output)
@@ -30,6 +33,10 @@
 #   ; expect-event-after-re: ERE  like expect-event-after, an extended regular expression
 #   ; expect-no-event: TEXT       no trace line contains TEXT
 #   ; expect-no-event-re: ERE     no trace line matches ERE
+#   ; expect-event-count: N TEXT  exactly N trace lines contain TEXT
+#   ; expect-event-count-re: N ERE  exactly N trace lines match ERE
+# A FAIL line on stdout (the guest runtimes print one when a check fails; tagged
+# "[VTL0] " or "[VTL1] " when a secure kernel runs) is shown with a wrong exit status.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 
@@ -82,7 +89,7 @@ esc() { head -c 160 "$1" | sed -z 's/\n/\\n/g'; }
 
 # header ASM: "key<TAB>value" for every header line.
 header() {
-  sed -n -E 's/^;[[:space:]]*(args|timeout|expect-[a-z-]+):[[:space:]]?(.*)$/\1\t\2/p' "$1" |
+  sed -n -E 's/^;[[:space:]]*(args|timeout|vtl1|qemu-skip|expect-[a-z-]+):[[:space:]]?(.*)$/\1\t\2/p' "$1" |
     sed 's/[[:space:]]*$//'
 }
 
@@ -91,13 +98,15 @@ header() {
 check_guest() {
   local name=$1 asm=$2 image=$IMAGES/$1.elf
   local out=$OUT/$name.stdout err=$OUT/$name.stderr trace=$OUT/$name.jsonl
-  local args="" tmo=20 exp_exit=0 key val
+  local args="" tmo=20 exp_exit=0 key val sk="" qskip=""
 
   while IFS=$'\t' read -r key val; do
     case $key in
       args) args=$val ;;
       timeout) tmo=$val ;;
       expect-exit) exp_exit=$val ;;
+      vtl1) sk=$val ;;
+      qemu-skip) qskip=$val ;;
     esac
   done < <(header "$asm")
 
@@ -106,14 +115,20 @@ check_guest() {
   rm -f "$out" "$err" "$trace"
   if [ "$QEMU" = 1 ]; then
     image=$IMAGES/$name.ref
+    [ -n "$sk" ] && { echo "SKIP two VTLs"; return; }
+    [ -n "$qskip" ] && { echo "SKIP $qskip"; return; }
     [ -f "$image" ] || { echo "no image $image (make test-guests-ref)"; return; }
-    case " $args " in *" --max-insns "*) echo "SKIP"; return ;; esac
+    case " $args " in *" --max-insns "*) echo "SKIP not checkable under QEMU"; return ;; esac
     [ "$exp_exit" = 65 ] && tmo=5
     run_qemu "$image" "${argv[@]}"
     rc=$?
   else
     [ -x "$EMU" ] || { echo "no emulator at $EMU"; return; }
     [ -f "$image" ] || { echo "no image $image (make test-guests)"; return; }
+    if [ -n "$sk" ]; then
+      [ -f "$IMAGES/sk/$sk.elf" ] || { echo "no secure kernel $IMAGES/sk/$sk.elf (make test-guests)"; return; }
+      argv=(--vtl1 "$IMAGES/sk/$sk.elf" "${argv[@]}")
+    fi
     timeout "$tmo" "$EMU" run --quiet --trace "$trace" "${argv[@]}" "$image" >"$out" 2>"$err" </dev/null
     rc=$?
   fi
@@ -123,7 +138,7 @@ check_guest() {
   fi
   if [ "$rc" != "$exp_exit" ]; then
     local why
-    why=$(grep -m1 '^FAIL' "$out")
+    why=$(grep -m1 -E '^(\[VTL[01]\] )?FAIL' "$out")
     [ -n "$why" ] || why=$(grep -v '^[[:space:]]*$' "$err" | tail -n 1)
     echo "exit $rc, expected $exp_exit${why:+ ($why)}"; return
   fi
@@ -165,7 +180,14 @@ check_guest() {
         n=$(grep -m1 $mode -- "$val" "$trace")
         [ -z "$n" ] || { echo "unexpected event: $n"; return; }
         ;;
-      args|timeout|expect-exit) ;;
+      expect-event-count|expect-event-count-re)
+        [ -f "$trace" ] || { echo "no trace file $trace"; return; }
+        local mode=-F want=${val%% *} text=${val#* }
+        case $key in *-re) mode=-E ;; esac
+        n=$(grep -c $mode -- "$text" "$trace")
+        [ "$n" = "$want" ] || { echo "$n events match, expected $want: $text"; return; }
+        ;;
+      args|timeout|vtl1|qemu-skip|expect-exit) ;;
       *) echo "unknown header key '$key'"; return ;;
     esac
   done < <(header "$asm")
@@ -183,8 +205,8 @@ for asm in tests/guests/*.asm; do
   why=$(check_guest "$name" "$asm")
   if [ -z "$why" ]; then
     echo "ok - $name"
-  elif [ "$why" = SKIP ]; then
-    echo "ok - $name # SKIP not checkable under QEMU"
+  elif [ "${why%% *}" = SKIP ]; then
+    echo "ok - $name # $why"
   else
     echo "not ok - $name: $why"
     failed=$((failed + 1))
