@@ -107,9 +107,9 @@ static bool try_deliver(vtl_machine *m, cpu_state *s, const pending_exc *e, deli
     }
     uint8_t gate[16];
     if (emu_gva_rw(m, s->idtr.base + e->vector * 16u, gate, 16, false, 0, true, &g) != GMEM_OK) {
-            fault_from_gmem(&g, df);
-            return false;
-        }
+        fault_from_gmem(&g, df);
+        return false;
+    }
     unsigned type = gate[5] & 0xF, dpl = (gate[5] >> 5) & 3, present = gate[5] >> 7;
     unsigned ist = gate[4] & 7;
     uint16_t sel;
@@ -144,9 +144,9 @@ static bool try_deliver(vtl_machine *m, cpu_state *s, const pending_exc *e, deli
     }
     uint8_t desc[8];
     if (emu_gva_rw(m, s->gdtr.base + (sel & ~7u), desc, 8, false, 0, true, &g) != GMEM_OK) {
-            fault_from_gmem(&g, df);
-            return false;
-        }
+        fault_from_gmem(&g, df);
+        return false;
+    }
     bool is_code = (desc[5] & 0x18) == 0x18, long_mode = (desc[6] & 0x20) != 0;
     unsigned cs_dpl = (desc[5] >> 5) & 3, cs_present = desc[5] >> 7;
     if (!is_code || !long_mode || cs_dpl > cpl) {
@@ -173,9 +173,9 @@ static bool try_deliver(vtl_machine *m, cpu_state *s, const pending_exc *e, deli
             return false;
         }
         if (emu_gva_rw(m, s->tr.base + off_tss, &rsp, 8, false, 0, true, &g) != GMEM_OK) {
-                fault_from_gmem(&g, df);
-                return false;
-            }
+            fault_from_gmem(&g, df);
+            return false;
+        }
         if (new_cpl < cpl)
             new_ss = (uint16_t)new_cpl;  /* null selector with RPL = new CPL */
     }
