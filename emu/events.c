@@ -162,17 +162,23 @@ void emu_event_write_json(const emu_event *ev, FILE *out)
     case EV_DMA: {
         char rq[8];
         requester_str(ev->requester, rq);
-        fprintf(out, ",\"requester\":\"%s\",\"device_vtl\":%u,\"iova\":\"0x%" PRIx64 "\",\"dst_iova\":\"0x%" PRIx64
-                     "\",\"gpa\":\"0x%" PRIx64 "\",\"length\":%" PRIu64 ",\"status\":%u,\"copied\":%" PRIu64,
-                rq, ev->device_vtl, ev->iova, ev->dst_iova, ev->gpa, ev->length, ev->dma_status, ev->copied);
+        fprintf(out, ",\"requester\":\"%s\",\"device_vtl\":%u,\"iova\":\"0x%" PRIx64 "\",\"dst_iova\":\"0x%" PRIx64 "\"",
+                rq, ev->device_vtl, ev->iova, ev->dst_iova);
+        if (!ev->no_gpa)
+            fprintf(out, ",\"gpa\":\"0x%" PRIx64 "\"", ev->gpa);
+        fprintf(out, ",\"length\":%" PRIu64 ",\"status\":%u,\"copied\":%" PRIu64, ev->length, ev->dma_status,
+                ev->copied);
         break;
     }
     case EV_IOMMU_FAULT: {
         char rq[8];
         requester_str(ev->requester, rq);
-        fprintf(out, ",\"requester\":\"%s\",\"device_vtl\":%u,\"iova\":\"0x%" PRIx64 "\",\"gpa\":\"0x%" PRIx64
-                     "\",\"access\":\"%s\",\"reason\":\"%s\"",
-                rq, ev->device_vtl, ev->iova, ev->gpa, emu_access_name(ev->access), ev->fault_reason ? ev->fault_reason : "unknown");
+        fprintf(out, ",\"requester\":\"%s\",\"device_vtl\":%u,\"iova\":\"0x%" PRIx64 "\"", rq, ev->device_vtl,
+                ev->iova);
+        if (!ev->no_gpa)
+            fprintf(out, ",\"gpa\":\"0x%" PRIx64 "\"", ev->gpa);
+        fprintf(out, ",\"access\":\"%s\",\"reason\":\"%s\"", emu_access_name(ev->access),
+                ev->fault_reason ? ev->fault_reason : "unknown");
         break;
     }
     case EV_DEVICE_DENIED: {
@@ -271,8 +277,10 @@ void emu_event_write_text(const emu_event *ev, FILE *out)
     case EV_IOMMU_FAULT: {
         char rq[8];
         requester_str(ev->requester, rq);
-        fprintf(out, " %s (VTL%u) %s iova=0x%" PRIx64 " gpa=0x%" PRIx64 " %s", rq, ev->device_vtl,
-                emu_access_name(ev->access), ev->iova, ev->gpa, ev->fault_reason ? ev->fault_reason : "unknown");
+        fprintf(out, " %s (VTL%u) %s iova=0x%" PRIx64, rq, ev->device_vtl, emu_access_name(ev->access), ev->iova);
+        if (!ev->no_gpa)
+            fprintf(out, " gpa=0x%" PRIx64, ev->gpa);
+        fprintf(out, " %s", ev->fault_reason ? ev->fault_reason : "unknown");
         break;
     }
     case EV_DEVICE_DENIED: {

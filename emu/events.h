@@ -52,6 +52,7 @@ typedef struct emu_event {
     uint32_t error_code;
     bool has_gva;
     uint64_t gva, gpa, spa;
+    bool no_gpa;                 /* dma, iommu_fault: the IOVA reached no GPA (gpa omitted) */
     emu_access access;
     unsigned rights;
     unsigned rights_before, rights_after;

@@ -64,7 +64,7 @@ ve_status emu_iommu_init(vtl_machine *m)
 static void emit_fault(vtl_machine *m, const iommu_result *f, uint64_t icount, uint64_t rip)
 {
     emu_event ev = { .kind = EV_IOMMU_FAULT, .icount = icount, .vtl = m->cur->vtl, .cpl = emu_cpl(m), .rip = rip,
-                     .requester = f->rid, .device_vtl = f->vtl, .iova = f->iova, .gpa = f->gpa_known ? f->gpa : 0,
+                     .requester = f->rid, .device_vtl = f->vtl, .iova = f->iova, .gpa = f->gpa, .no_gpa = !f->gpa_known,
                      .access = f->write ? ACC_WRITE : ACC_READ, .fault_reason = iommu_reason_name(f->reason) };
     emu_emit(m, &ev);
 }
@@ -78,7 +78,7 @@ unsigned emu_dma_transfer(vtl_machine *m, uint16_t rid, uint64_t src, uint64_t d
         r.status = IOMMU_DMA_BAD_REQUEST;
     emu_event ev = { .kind = EV_DMA, .icount = icount, .vtl = m->cur->vtl, .cpl = emu_cpl(m), .rip = rip,
                      .requester = rid, .device_vtl = iommu_device_vtl(m->iommu, rid), .iova = src, .dst_iova = dst,
-                     .gpa = r.src_gpa, .length = len, .dma_status = (unsigned)r.status, .copied = r.copied };
+                     .gpa = r.src_gpa, .no_gpa = r.copied == 0, .length = len, .dma_status = (unsigned)r.status, .copied = r.copied };
     emu_emit(m, &ev);
     if (r.status == IOMMU_DMA_BLOCKED && r.fault.reason != IOMMU_FR_NONE)
         emit_fault(m, &r.fault, icount, rip);

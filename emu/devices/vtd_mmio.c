@@ -24,6 +24,7 @@ static uint64_t cap(const vtl_machine *m)
            | (UINT64_C(0x6) << 8)              /* SAGAW: 39-bit (3-level) and 48-bit (4-level) */
            | (UINT64_C(47) << 16)              /* MGAW: 48-bit guest addresses */
            | ((uint64_t)(VTD_FRCD / 16) << 24) /* FRO */
+           | (UINT64_C(0x3) << 34)             /* SLLPS: 2 MiB and 1 GiB second-level pages */
            | (nfr << 40);                      /* NFR */
 }
 
@@ -32,7 +33,7 @@ static uint64_t reg_read(vtl_machine *m, uint64_t off)
     switch (off) {
     case VTD_VER:    return 0x10;              /* version 1.0 */
     case VTD_CAP:    return cap(m);
-    case VTD_ECAP:   return (uint64_t)(0x100 / 16) << 8;
+    case VTD_ECAP:   return ((uint64_t)(0x100 / 16) << 8) | (1u << 6);   /* IRO; PT: pass-through */
     case VTD_GSTS:   return (iommu_translation_enabled(m->iommu) ? GCMD_TE : 0) | (m->vtd.root_set ? GCMD_SRTP : 0);
     case VTD_RTADDR: return m->vtd.rtaddr;
     case VTD_FSTS:   return iommu_fault_status(m->iommu);

@@ -13,8 +13,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Where the kernel puts its DMA buffers in dma0's IOVA space: above RAM, so an IOVA is
- * never mistaken for a GPA. */
+/* Where the kernel puts its DMA buffers in dma0's IOVA space: at 4 GiB, far from their
+ * GPAs, so a transfer that works with remapping on went through the kernel's tables
+ * (an IOVA equal to the buffer's GPA is refused). */
 #define DMA_IOVA_BASE  UINT64_C(0x100000000)
 
 /* One fault recording register, decoded. */
