@@ -179,6 +179,10 @@ ve_status physmem_restore(physmem *pm, const physmem_image *img)
         return VE_E_INVAL;
     memcpy(pm->base, img->ram, pm->ram_size);
     if (pm->spare) {
+        /* Frames allocated since the save go back to the pool zeroed, as if never used. */
+        for (uint64_t i = 0; i < pm->spare; i++)
+            if (pm->in_use[i])
+                memset(pm->base + pm->ram_size + i * PAGE_SIZE, 0, PAGE_SIZE);
         memset(pm->in_use, 0, pm->spare);
         memcpy(pm->free_stack, img->free_stack, pm->spare * sizeof(uint64_t));
     }

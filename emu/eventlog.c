@@ -104,3 +104,68 @@ const char *emu_console_text(const vtl_machine *m, unsigned vtl, size_t *len)
         *len = m->console[vtl].len;
     return m->console[vtl].text ? m->console[vtl].text : "";
 }
+
+/* Copies for snapshots: the log (with its strings) and the console texts. */
+ve_status emu_log_copy(const vtl_machine *m, event_log *dst, console_text con[VTL_COUNT])
+{
+    memset(dst, 0, sizeof(*dst));
+    memset(con, 0, VTL_COUNT * sizeof(*con));
+    dst->keep = m->log.keep;
+    if (m->log.n) {
+        dst->ev = malloc(m->log.n * sizeof(emu_event));
+        if (!dst->ev)
+            return VE_E_NOMEM;
+        dst->cap = m->log.n;
+        for (size_t i = 0; i < m->log.n; i++) {
+            emu_event e = m->log.ev[i];
+            if (e.text)
+                e.text = dup_bytes(e.text, e.kind == EV_CONSOLE ? e.text_len : strlen(e.text));
+            if (e.message)
+                e.message = dup_bytes(e.message, strlen(e.message));
+            dst->ev[dst->n++] = e;
+        }
+    }
+    for (unsigned v = 0; v < VTL_COUNT; v++) {
+        if (!m->console[v].len)
+            continue;
+        con[v].text = dup_bytes(m->console[v].text, m->console[v].len);
+        if (!con[v].text)
+            return VE_E_NOMEM;
+        con[v].len = con[v].cap = m->console[v].len;
+    }
+    return VE_OK;
+}
+
+void emu_log_copy_free(event_log *log, console_text con[VTL_COUNT])
+{
+    for (size_t i = 0; i < log->n; i++) {
+        free((void *)log->ev[i].text);
+        free((void *)log->ev[i].message);
+    }
+    free(log->ev);
+    memset(log, 0, sizeof(*log));
+    for (unsigned v = 0; v < VTL_COUNT; v++) {
+        free(con[v].text);
+        con[v] = (console_text){ 0 };
+    }
+}
+
+/* Replace the machine's log and console with copies of these. */
+ve_status emu_log_restore(vtl_machine *m, const event_log *src, const console_text con[VTL_COUNT])
+{
+    event_log copy_log;
+    console_text copy_con[VTL_COUNT];
+    vtl_machine tmp;
+    tmp.log = *src;
+    memcpy(tmp.console, con, sizeof(tmp.console));
+    if (emu_log_copy(&tmp, &copy_log, copy_con) != VE_OK) {
+        emu_log_copy_free(&copy_log, copy_con);
+        return VE_E_NOMEM;
+    }
+    bool keep = m->log.keep;
+    emu_log_free(m);
+    m->log = copy_log;
+    m->log.keep = keep;
+    memcpy(m->console, copy_con, sizeof(m->console));
+    return VE_OK;
+}

@@ -173,16 +173,17 @@ static void why_set(char *why, size_t whylen, const char *fmt, ...)
     va_end(ap);
 }
 
-/* GVA -> GPA through the VTL's page tables, as the debugger sees them (no A/D). */
+/* GVA -> GPA through the VTL's page tables, as the debugger sees them (no A/D; a
+ * debugger write needs the page present, not writable). */
 static ve_status gva_to_gpa(vtl_machine *m, vcpu *v, uint64_t gva, bool write, uint64_t *gpa, char *why,
                             size_t whylen)
 {
+    (void)write;
     mmu_ctrl ctrl;
     emu_mmu_ctrl_of(v, &ctrl);
     mmu_mem mem = emu_pt_mem_ops;
     mem.ctx = v;
-    mmu_req req = { .gva = gva, .access = write ? MMU_WRITE : MMU_READ, .cpl = 0, .rflags_ac = true,
-                    .set_ad = false };
+    mmu_req req = { .gva = gva, .access = MMU_READ, .cpl = 0, .rflags_ac = true, .set_ad = false };
     mmu_result r;
     mmu_walk(&ctrl, &mem, &req, &r);
     (void)m;
@@ -256,6 +257,15 @@ static ve_status mem_access(vtl_machine *m, unsigned vtl, emu_space space, uint6
         len -= chunk;
     }
     return VE_OK;
+}
+
+ve_status emu_translate(vtl_machine *m, unsigned vtl, uint64_t gva, uint64_t *gpa, char *why, size_t whylen)
+{
+    if (vtl >= VTL_COUNT || !m->vp[vtl].enabled) {
+        why_set(why, whylen, "VTL%u is not enabled", vtl);
+        return VE_E_STATE;
+    }
+    return gva_to_gpa(m, &m->vp[vtl], gva, false, gpa, why, whylen);
 }
 
 ve_status emu_mem_read(vtl_machine *m, unsigned vtl, emu_space space, uint64_t addr, void *buf, size_t len,

@@ -32,7 +32,10 @@ void emu_emit(vtl_machine *m, emu_event *ev)
     if (m->on_event)
         m->on_event(ev, m->on_event_ctx);
     emu_log_event(m, ev);
-    /* Remember it for the caller of this slice, with its strings copied. */
+    /* Remember it for the caller of this slice, with its strings copied; once the
+     * caller's stop accepted an event, that one stays the answer. */
+    if (m->user_stop)
+        return;
     m->last_event = *ev;
     if (ev->text && ev->kind == EV_CONSOLE) {
         size_t n = ev->text_len < sizeof(m->last_text) ? ev->text_len : sizeof(m->last_text);

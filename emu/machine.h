@@ -72,7 +72,7 @@ emu_run_result emu_run_until(vtl_machine *m, emu_stop_fn stop, void *ctx, uint64
 /* Exactly n instructions (of whichever VTL runs: switches count as they happen). */
 emu_run_result emu_step(vtl_machine *m, uint64_t n, const emu_event **last);
 
-/* true once the run is over; *status is the process exit status. */
+/* true once the run is over; *status (status may be NULL) is the process exit status. */
 bool emu_exited(const vtl_machine *m, int *status);
 unsigned emu_current_vtl(const vtl_machine *m);
 unsigned emu_current_cpl(vtl_machine *m);
@@ -95,9 +95,14 @@ typedef enum emu_space { EMU_SPACE_GVA, EMU_SPACE_GPA, EMU_SPACE_SPA } emu_space
 ve_status emu_mem_read(vtl_machine *m, unsigned vtl, emu_space space, uint64_t addr, void *buf, size_t len,
                        char *why, size_t whylen);
 /* A debugger write: as the hypervisor would (a write to a shared copy-on-write page
- * writes the shared frame); code translated from the bytes is dropped. */
+ * writes the shared frame; a GVA needs a present page, not a writable one, as in a
+ * debugger patching code; the VTL's SLAT must allow the write); code translated from
+ * the bytes is dropped. */
 ve_status emu_mem_write(vtl_machine *m, unsigned vtl, emu_space space, uint64_t addr, const void *buf, size_t len,
                         char *why, size_t whylen);
+
+/* GVA -> GPA through a VTL's page tables as the debugger sees them (present pages). */
+ve_status emu_translate(vtl_machine *m, unsigned vtl, uint64_t gva, uint64_t *gpa, char *why, size_t whylen);
 
 /* A VTL's SLAT for one GPA: rights (SLAT_R|W|KX|UX bits), the SPA, copy-on-write. */
 ve_status emu_slat_get(vtl_machine *m, unsigned vtl, uint64_t gpa, unsigned *rights, uint64_t *spa, bool *cow);
@@ -118,7 +123,8 @@ int emu_disasm(vtl_machine *m, unsigned vtl, uint64_t gva, char *text, size_t te
 
 /* A transfer by a DMA device (requester id bus:dev.fn, e.g. 0x0018 for dma0) exactly as
  * the device does it: through the IOMMU and the SLAT of the device's VTL, with `dma` and
- * `iommu_fault` events. *status: 1 done, 2 blocked, 3 bad request. */
+ * `iommu_fault` events. *status: 1 done, 2 blocked, 3 bad request. VE_E_RANGE (nothing
+ * done) for a requester that is not a DMA device of this machine. */
 ve_status emu_dma(vtl_machine *m, uint16_t requester, uint64_t src, uint64_t dst, uint64_t len, unsigned *status,
                   uint64_t *copied);
 

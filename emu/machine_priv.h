@@ -256,6 +256,9 @@ void emu_log_event(vtl_machine *m, const emu_event *ev);
 void emu_log_truncate(vtl_machine *m, size_t n);
 void emu_log_free(vtl_machine *m);
 void emu_console_append(vtl_machine *m, unsigned vtl, char c);
+ve_status emu_log_copy(const vtl_machine *m, event_log *dst, console_text con[VTL_COUNT]);
+void emu_log_copy_free(event_log *log, console_text con[VTL_COUNT]);
+ve_status emu_log_restore(vtl_machine *m, const event_log *src, const console_text con[VTL_COUNT]);
 
 /* devices/dma.c */
 ve_status emu_iommu_init(vtl_machine *m);

@@ -29,7 +29,8 @@ struct emu_snapshot {
     char exit_msg[200];
     uint64_t exit_rip;
     bool exit_rip_known;
-    size_t nevents, console_len[VTL_COUNT];
+    event_log log;                    /* a copy, strings included */
+    console_text console[VTL_COUNT];
     char con[512];
     size_t con_len;
     uint64_t con_icount, con_rip;
@@ -42,6 +43,7 @@ void emu_snapshot_free(emu_snapshot *s)
         return;
     physmem_image_free(s->mem);
     iommu_state_free(s->iommu);
+    emu_log_copy_free(&s->log, s->console);
     for (unsigned i = 0; i < VTL_COUNT; i++) {
         if (s->vp[i].ctx)
             uc_context_free(s->vp[i].ctx);
@@ -83,9 +85,8 @@ emu_snapshot *emu_snapshot_take(vtl_machine *m)
     memcpy(s->exit_msg, m->exit_msg, sizeof(s->exit_msg));
     s->exit_rip = m->exit_rip;
     s->exit_rip_known = m->exit_rip_known;
-    s->nevents = m->log.n;
-    for (unsigned i = 0; i < VTL_COUNT; i++)
-        s->console_len[i] = m->console[i].len;
+    if (emu_log_copy(m, &s->log, s->console) != VE_OK)
+        goto fail;
     memcpy(s->con, m->con, sizeof(s->con));
     s->con_len = m->con_len;
     s->con_icount = m->con_icount;
@@ -154,13 +155,9 @@ ve_status emu_snapshot_restore(vtl_machine *m, const emu_snapshot *s)
     memcpy(m->exit_msg, s->exit_msg, sizeof(m->exit_msg));
     m->exit_rip = s->exit_rip;
     m->exit_rip_known = s->exit_rip_known;
-    emu_log_truncate(m, s->nevents);
-    for (unsigned i = 0; i < VTL_COUNT; i++) {
-        if (m->console[i].len > s->console_len[i]) {
-            m->console[i].len = s->console_len[i];
-            m->console[i].text[s->console_len[i]] = 0;
-        }
-    }
+    st = emu_log_restore(m, &s->log, s->console);
+    if (st != VE_OK)
+        return st;
     memcpy(m->con, s->con, sizeof(m->con));
     m->con_len = s->con_len;
     m->con_icount = s->con_icount;

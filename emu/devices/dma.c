@@ -159,6 +159,8 @@ uint32_t emu_dma_port_read(vtl_machine *m, uint32_t port, int size, uint64_t ico
 ve_status emu_dma(vtl_machine *m, uint16_t requester, uint64_t src, uint64_t dst, uint64_t len, unsigned *status,
                   uint64_t *copied)
 {
+    if (requester != DMA0_RID)
+        return VE_E_RANGE;   /* dma0 is the one DMA device */
     unsigned st = emu_dma_transfer(m, requester, src, dst, len, copied, m->icount,
                                    cpu_reg(m->cur->uc, UC_X86_REG_RIP));
     if (status)

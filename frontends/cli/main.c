@@ -1,13 +1,15 @@
-/* vtlemu command line: `vtlemu run …`, --help, --version. */
+/* vtlemu command line: `vtlemu run …`, `vtlemu test …`, --help, --version. */
 #include <stdio.h>
 #include <string.h>
 
 #include "frontends/cli/cli.h"
+#include "frontends/lua/runner.h"
 
 static void usage(FILE *out)
 {
     fputs("usage: vtlemu run [--vtl1 SECURE_KERNEL] [--mem SIZE] [--trace FILE] [--max-insns N] [--quiet]\n"
           "                  [--append STR] IMAGE\n"
+          "       vtlemu test [--file-insns N] [--timeout SECONDS] SCRIPT.lua...\n"
           "       vtlemu --help | --version\n"
           "\n"
           "  run            boot IMAGE (an ELF64 x86-64 kernel) as VTL0 and run it\n"
@@ -17,6 +19,12 @@ static void usage(FILE *out)
           "  --max-insns N  stop after N instructions (exit status 66)\n"
           "  --quiet        no text trace on stderr (console output still goes to stdout)\n"
           "  --append STR   command line handed to the guest in its boot-info page\n"
+          "\n"
+          "  test           run Lua isolation test scripts (see README, \"Writing isolation tests\");\n"
+          "                 one line per test, \"ok - NAME\" or \"not ok - NAME: WHY (FILE:LINE)\",\n"
+          "                 then \"N passed, N failed\"; exit status 0 if none failed, 1 if one did\n"
+          "  --file-insns N guest instructions one script may run in all (default 2000000000)\n"
+          "  --timeout S    seconds one script may take (default 300)\n"
           "\n"
           "exit status: 0-63 the guest's value written to port 0xF4; 64 bad usage or image;\n"
           "65 unhandled isolation violation, triple fault or hlt with nothing to wake the CPU;\n"
@@ -40,6 +48,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "run"))
         return cli_run(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "test"))
+        return vlua_test_main(argc - 2, argv + 2);
     fprintf(stderr, "vtlemu: unknown command '%s' (try vtlemu --help)\n", argv[1]);
     return CLI_USAGE;
 }
