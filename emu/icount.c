@@ -112,6 +112,8 @@ static void classify_block(vtl_machine *m, vcpu *v, icount_slot *s)
         unsigned c = emu_insn_class(insn);
         if (c & INSN_VMCALL)
             s->vmcall_at = at;
+        if (emu_insn_is_wide(insn) && emu_wide_watch(m, v, at))
+            s->needs_retranslate = true;
         cls |= c;
     }
     cs_free(insn, 1);
@@ -139,7 +141,18 @@ __attribute__((noinline, cold)) static void block_hook_slow(uc_engine *uc, vtl_m
         s->has_io = io;
         s->rep_string = rep;
         s->slow = io || rep || s->icount == 0;
+        s->needs_retranslate = false;
         classify_block(m, v, s);
+        if (s->needs_retranslate) {
+            /* The block was translated before its new code hook: run it again later. */
+            s->needs_retranslate = false;
+            s->size = 0;   /* seen afresh (and counted) when it runs */
+            m->stop = STOP_RETRANSLATE;
+            m->retranslate_pc = pc;
+            m->retranslate_size = size;
+            uc_emu_stop(uc);
+            return;
+        }
     }
     /* Unicorn lets every I/O instruction through; below IOPL the TSS bitmap decides,
      * before the instruction runs: leave such a block to the run loop. A caller waiting

@@ -27,6 +27,7 @@ typedef enum stop_kind {
     STOP_HYPERCALL,   /* `vmcall` at exc.rip */
     STOP_VIOLATION,   /* the SLAT denied an access: `viol` */
     STOP_COW_BREAK,   /* the first write to a copy-on-write page: `viol.gpa` */
+    STOP_RETRANSLATE, /* a block got a new code hook: translate it again, then run it */
 } stop_kind;
 
 /* A SLAT violation (or copy-on-write write) seen by the TLB fill. */
@@ -61,6 +62,7 @@ typedef struct icount_slot {
     bool rep_string;      /* the block is one rep-prefixed string instruction */
     bool slow;            /* needs the block hook's slow path (I/O, rep, undecodable) */
     uint64_t vmcall_at;   /* the address of a `vmcall` ending the block, else 0 */
+    bool needs_retranslate;
 } icount_slot;
 
 /* insn_class.c: what an instruction touches beyond the general registers. */
@@ -68,6 +70,11 @@ typedef struct icount_slot {
 #define INSN_DR      2u   /* debug registers */
 #define INSN_VMCALL  4u
 unsigned emu_insn_class(const cs_insn *insn);
+
+/* wide.c: instructions with accesses over 8 bytes get a precise page check. */
+bool emu_insn_is_wide(const cs_insn *insn);
+/* Hook the instruction at address in v's engine; true when the hook is new. */
+bool emu_wide_watch(struct vtl_machine *m, struct vcpu *v, uint64_t address);
 #define ICOUNT_SLOTS 65536u
 
 /* One virtual processor's engine for one VTL (like one VMCS per VTL, DESIGN.md §2):
@@ -92,6 +99,9 @@ typedef struct vcpu {
     icount_slot *icache;          /* per engine: the same RIP means other code in another VTL */
     coh_state coh;                /* code coherency with the other engine and the host */
     bool fpu_used, dr_used;       /* has run code touching shared x87/SSE or debug registers */
+#define WIDE_MAX 1024
+    uint64_t wide[WIDE_MAX];      /* instructions with a >8-byte access that have a code hook */
+    size_t nwide;
 
     /* Boot. */
     char image_path[512];
@@ -177,6 +187,8 @@ struct vtl_machine {
     stop_kind stop;
     pending_exc exc;
     pending_violation viol;
+    uint64_t retranslate_pc;
+    uint32_t retranslate_size;
     int exit_status;
     emu_exit_reason exit_reason;
     char exit_msg[200];

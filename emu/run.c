@@ -269,6 +269,10 @@ emu_run_result emu_run_until(vtl_machine *m, emu_stop_fn stop, void *ctx, uint64
         case STOP_COW_BREAK:
             emu_do_cow_break(m);
             continue;
+        case STOP_RETRANSLATE:
+            /* The block did not run: drop its translation so the new hook is in it. */
+            uc_ctl_remove_cache(m->cur->uc, m->retranslate_pc, m->retranslate_pc + m->retranslate_size);
+            continue;
         case STOP_NONE:
             break;
         }
