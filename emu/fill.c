@@ -36,8 +36,13 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
 {
     vtl_machine *m = ud;
     (void)uc;
-    /* Once a hook has asked to stop, nothing may replace the stop being reported. */
-    if (m->stop != STOP_NONE)
+    /* After every run Unicorn looks up the page before its run-until address to drop
+     * code translated for it. Answer that probe truthfully (a refusal makes Unicorn
+     * invalidate at a bogus address), but never as a guest access: no A/D bits, no
+     * fault, no stop. Any other fill after a hook asked to stop is refused, so nothing
+     * replaces the stop being reported. */
+    bool probe = type == UC_MEM_FETCH && vaddr == m->cur->until_probe_page;
+    if (m->stop != STOP_NONE && !probe)
         return false;
 
     /* One batch read: a fill is on the hot path of every TLB miss. */
@@ -56,9 +61,13 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
     emu_access eacc = (emu_access)acc;
     mmu_mem mem = emu_pt_mem_ops;
     mem.ctx = m->cur;
-    mmu_req req = { .gva = vaddr, .access = acc, .cpl = cpl, .rflags_ac = (rflags & RFLAGS_AC) != 0, .set_ad = true };
+    mmu_req req = { .gva = vaddr, .access = acc, .cpl = cpl, .rflags_ac = (rflags & RFLAGS_AC) != 0, .set_ad = !probe };
     mmu_result r;
     mmu_walk(&ctrl, &mem, &req, &r);
+    if (probe && r.kind != MMU_OK && r.kind != MMU_NO_PAGING) {
+        m->cur->probe_failed = true;   /* Unicorn then reports UC_ERR_EXCEPTION: not ours */
+        return false;
+    }
 
     switch (r.kind) {
     case MMU_OK:
@@ -68,12 +77,6 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
         r.can_read = r.can_write = r.can_fetch = true;
         break;
     case MMU_PAGE_FAULT:
-        /* After every run Unicorn probes the page before its run-until address to drop
-         * code translated for it; a failed probe is not the guest's fault. */
-        if (type == UC_MEM_FETCH && vaddr == m->cur->until_probe_page) {
-            m->cur->probe_failed = true;   /* Unicorn then reports UC_ERR_EXCEPTION: not ours */
-            return false;
-        }
         m->stop = acc == MMU_FETCH ? STOP_FETCH_FAULT : STOP_EXCEPTION;
         m->exc = (pending_exc){ .vector = 14, .has_error_code = true, .error_code = r.error_code,
                                 .has_cr2 = true, .cr2 = vaddr, .from_fill = true };
@@ -96,6 +99,10 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
         return true;
     }
     slat_entry se = { 0 };
+    if (slat_lookup(m->cur->slat, gpa_page, &se) != VE_OK && probe) {
+        m->cur->probe_failed = true;
+        return false;
+    }
     if (slat_lookup(m->cur->slat, gpa_page, &se) != VE_OK)
         return violation(m, vaddr, gpa_page, eacc, cpl, false, acc == MMU_FETCH);   /* outside guest RAM */
     /* Execute is KX at CPL 0-2 and UX at CPL 3 (MBEC); a shared page is never writable. */
@@ -107,6 +114,10 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
     if (se.rights & (cpl == 3 ? SLAT_UX : SLAT_KX))
         allowed |= 1u << SLAT_ACC_EXEC;
     if (!(allowed & (1u << acc))) {
+        if (probe) {
+            m->cur->probe_failed = true;
+            return false;
+        }
         if (acc == MMU_WRITE && se.cow && (se.rights & SLAT_W)) {
             /* The first write to a shared page: the run loop gives this VTL a copy. */
             m->stop = STOP_COW_BREAK;

@@ -148,6 +148,7 @@ __attribute__((noinline, cold)) static void block_hook_slow(uc_engine *uc, vtl_m
             s->needs_retranslate = false;
             s->size = 0;   /* seen afresh (and counted) when it runs */
             m->stop = STOP_RETRANSLATE;
+            m->block_stop_pc = pc;
             m->retranslate_pc = pc;
             m->retranslate_size = size;
             uc_emu_stop(uc);
@@ -162,6 +163,7 @@ __attribute__((noinline, cold)) static void block_hook_slow(uc_engine *uc, vtl_m
         unsigned iopl = (unsigned)(cpu_reg(uc, UC_X86_REG_RFLAGS) >> 12) & 3;
         if (cpl > iopl || m->stop_fn) {
             m->stop = STOP_IO_CHECK;
+            m->block_stop_pc = pc;
             uc_emu_stop(uc);
             return;
         }
@@ -173,6 +175,7 @@ __attribute__((noinline, cold)) static void block_hook_slow(uc_engine *uc, vtl_m
     if (!again && m->icount + s->icount > m->budget_limit) {
         /* Leave the block unexecuted; the run loop finishes the budget exactly. */
         m->stop = STOP_BUDGET;
+        m->block_stop_pc = pc;
         uc_emu_stop(uc);
         return;
     }

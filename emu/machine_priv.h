@@ -89,6 +89,7 @@ typedef struct vcpu {
     uint64_t slat_gen_seen;
     uint64_t nxe_seen;            /* EFER.NXE the TLB was filled under */
     uint64_t until_probe_page;    /* see fill.c */
+    uint64_t untils_since_flush;  /* run-until points since the code buffer was flushed */
     bool probe_failed;
 
     /* Instruction counting: `icount` includes the whole current block from its start. */
@@ -187,6 +188,7 @@ struct vtl_machine {
     stop_kind stop;
     pending_exc exc;
     pending_violation viol;
+    uint64_t block_stop_pc;       /* the block a block-hook stop left unexecuted */
     uint64_t retranslate_pc;
     uint32_t retranslate_size;
     int exit_status;

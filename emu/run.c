@@ -6,6 +6,8 @@
 #include "emu/machine_priv.h"
 #include "emu/vtl_switch.h"
 
+#define UNTILS_PER_FLUSH 20000
+
 /* Never a real RIP in practice: Unicorn then runs until a hook stops it. */
 #define NO_UNTIL UINT64_MAX
 
@@ -65,6 +67,13 @@ static void until_set(vtl_machine *m, run_until *u, uint64_t from, uint64_t unti
 {
     u->from = from;
     u->until = until;
+    /* Every run-until point costs fresh translations. Unicorn 2.1.1 corrupts its block
+     * lists when a long series of them (single-stepping) fills its code buffer, so start
+     * the buffer afresh now and then, well before that. */
+    if (++m->cur->untils_since_flush >= UNTILS_PER_FLUSH) {
+        m->cur->untils_since_flush = 0;
+        uc_ctl_flush_tb(m->cur->uc);
+    }
     uc_ctl_remove_cache(m->cur->uc, from, until + 1);
 }
 
@@ -179,6 +188,14 @@ emu_run_result emu_run_until(vtl_machine *m, emu_stop_fn stop, void *ctx, uint64
         if (u.until != NO_UNTIL && (m->stop != STOP_NONE || now != u.until || err != UC_ERR_OK)) {
             /* Something else happened first: forget the run-until point. */
             until_clear(m, &u);
+        }
+
+        /* A stop asked for by the block hook leaves that block unexecuted. Unicorn does
+         * not always bring RIP back to it (with code hooks present it can report an
+         * older PC), so put it there. */
+        if (m->stop == STOP_BUDGET || m->stop == STOP_IO_CHECK || m->stop == STOP_RETRANSLATE) {
+            now = m->block_stop_pc;
+            cpu_set_reg(m->cur->uc, UC_X86_REG_RIP, now);
         }
 
         /* Handling a stop writes registers, which may make Unicorn fill its TLB: the

@@ -3,7 +3,8 @@
 # Secure kernels for the two-VTL guests: every tests/guests/sk/*.asm (built on
 # tests/guests/sk.inc) at build/tests/guests/sk/NAME.elf; a guest names its kernel with a
 # `; vtl1: NAME` header line.
-# Run them with tests/scenarios/run_guests.sh BUILD_DIR.
+# `make test` checks them with tests/lua/scenario_cpu_guests.lua; tests/tools/run_guests.sh
+# BUILD_DIR runs them from the command line.
 TEST_GUEST_SRC := $(wildcard tests/guests/*.asm)
 TEST_GUEST_ELF := $(patsubst tests/guests/%.asm,build/tests/guests/%.elf,$(TEST_GUEST_SRC))
 TEST_GUEST_INC := $(wildcard tests/guests/*.inc)
@@ -22,7 +23,7 @@ build/tests/guests/sk/%.elf: tests/guests/sk/%.asm $(TEST_GUEST_INC)
 	nasm -f bin -w+all -I tests/guests/ -o $@ $<
 
 # Reference builds of the same guests, booted by QEMU instead of vtlemu to check the
-# guests themselves: `make test-guests-ref && tests/scenarios/run_guests.sh --qemu build/release`.
+# guests themselves: `make test-guests-ref && tests/tools/run_guests.sh --qemu build/release`.
 # (Guests with a secure kernel or a `; qemu-skip:` line are not checked under QEMU.)
 TEST_GUEST_REF := $(patsubst %.elf,%.ref,$(TEST_GUEST_ELF))
 

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Boots every test guest (tests/guests/*.asm, built by `make test-guests` into
-# build/tests/guests/NAME.elf) and checks it against the expectations in its header
-# comments. Prints one line per guest, "ok - NAME" or "not ok - NAME: why", and exits
-# non-zero if any guest failed.
+# build/tests/guests/NAME.elf) with `vtlemu run` and checks it against the expectations
+# in its header comments. Prints one line per guest, "ok - NAME" or "not ok - NAME: why",
+# and exits non-zero if any guest failed.
 #
-# Usage: tests/scenarios/run_guests.sh [--qemu] BUILD_DIR [NAME_PART...]
+# `make test` does not run this script: it checks the guests with the same headers
+# through `vtlemu test` (tests/lua/scenario_cpu_guests.lua). This is the tool for the
+# guests themselves: --qemu boots them under QEMU, and without it it runs them from the
+# command line and keeps each run's output to look at.
+#
+# Usage: tests/tools/run_guests.sh [--qemu] BUILD_DIR [NAME_PART...]
 #   BUILD_DIR holds the emulator (BUILD_DIR/vtlemu); NAME_PARTs select guests whose name
 #   contains one of them. The run's stdout, stderr and JSONL trace are kept in
 #   BUILD_DIR/tests/guests/NAME.{stdout,stderr,jsonl}.
