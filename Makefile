@@ -15,6 +15,8 @@ UC_LIBS   = $(shell PKG_CONFIG_PATH=$(PKG_CONFIG_PATH) pkg-config --libs unicorn
 CS_CFLAGS = $(shell pkg-config --cflags capstone 2>/dev/null)
 CS_LIBS   = $(shell pkg-config --libs capstone 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+SDL_CFLAGS  = $(shell pkg-config --cflags sdl2 SDL2_ttf 2>/dev/null)
+SDL_LIBS    = $(shell pkg-config --libs sdl2 SDL2_ttf 2>/dev/null)
 LUA_CFLAGS  = $(shell pkg-config --cflags lua5.4 2>/dev/null)
 LUA_LIBS    = $(shell pkg-config --libs lua5.4 2>/dev/null)
 
@@ -31,15 +33,18 @@ $(error MODE must be release, dbg or asan)
 endif
 
 # Modules, bottom-up. Each is a static library; its unit tests link it and what is below.
-MODULES := common mmu slat iommu vtl emu
+MODULES := common mmu slat iommu vtl emu sdl
 common_SRC := $(wildcard common/*.c)
 mmu_SRC    := $(wildcard mmu/*.c)
 slat_SRC   := $(wildcard slat/*.c)
 iommu_SRC  := $(wildcard iommu/*.c)
 vtl_SRC    := $(wildcard vtl/*.c)
 emu_SRC    := $(wildcard emu/*.c emu/devices/*.c)
-cli_SRC    := $(filter-out frontends/cli/debug.c,$(wildcard frontends/cli/*.c))
+cli_SRC    := $(wildcard frontends/cli/*.c)
 lua_SRC    := $(wildcard frontends/lua/*.c)
+# The debugger: its model (no SDL, unit-tested alone) and its view.
+sdl_SRC    := $(addprefix frontends/sdl/,model.c listing.c run.c pagemap.c dump.c keys.c layout.c png.c)
+sdlview_SRC := $(filter-out $(sdl_SRC),$(wildcard frontends/sdl/*.c))
 
 common_DEPS :=
 mmu_DEPS    := common
@@ -47,6 +52,7 @@ slat_DEPS   := common
 iommu_DEPS  := common
 vtl_DEPS    := common
 emu_DEPS    := vtl mmu slat iommu common
+sdl_DEPS    := common
 
 lib = $(B)/lib$(1).a
 objs = $(patsubst %.c,$(B)/%.o,$($(1)_SRC))
@@ -56,7 +62,7 @@ all: $(B)/vtlemu guests $(if $(filter release,$(MODE)),build/vtlemu)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(if $(filter emu/% frontends/% tests/unit/emu/% bench/%,$<),$(UC_CFLAGS) $(CS_CFLAGS)) $(if $(filter frontends/lua/%,$<),$(LUA_CFLAGS)) -c $< -o $@
+	$(CC) $(CFLAGS) $(if $(filter emu/% frontends/% tests/unit/emu/% bench/%,$<),$(UC_CFLAGS) $(CS_CFLAGS)) $(if $(filter frontends/lua/%,$<),$(LUA_CFLAGS)) $(if $(filter frontends/sdl/%,$<),$(SDL_CFLAGS)) -c $< -o $@
 
 define MODULE_RULES
 $(call lib,$(1)): $(call objs,$(1))
@@ -67,8 +73,8 @@ endef
 $(foreach m,$(MODULES),$(eval $(call MODULE_RULES,$(m))))
 
 LIBS_ALL := $(foreach m,emu vtl mmu slat iommu common,$(call lib,$(m)))
-$(B)/vtlemu: $(call objs,cli) $(call objs,lua) $(LIBS_ALL)
-	$(CC) $(LDFLAGS) -o $@ $^ $(UC_LIBS) $(CS_LIBS) $(LUA_LIBS) -lm
+$(B)/vtlemu: $(call objs,cli) $(call objs,lua) $(call objs,sdlview) $(call lib,sdl) $(LIBS_ALL)
+	$(CC) $(LDFLAGS) -o $@ $^ $(UC_LIBS) $(CS_LIBS) $(LUA_LIBS) $(SDL_LIBS) -lm
 build/vtlemu: $(B)/vtlemu
 	cp $< $@
 
@@ -78,7 +84,7 @@ build/vtlemu: $(B)/vtlemu
 -include bench/bench.mk
 
 # --- unit tests: tests/unit/<module>/test_*.c, one binary per file ------------------
-UNIT_SRC := $(filter-out tests/unit/sdl/%,$(wildcard tests/unit/*/test_*.c))
+UNIT_SRC := $(wildcard tests/unit/*/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRC))
 mod_of = $(word 3,$(subst /, ,$(1)))
 define UNIT_RULE

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "frontends/cli/cli.h"
+#include "frontends/cli/debug.h"
 #include "frontends/lua/runner.h"
 
 static void usage(FILE *out)
@@ -10,6 +11,8 @@ static void usage(FILE *out)
     fputs("usage: vtlemu run [--vtl1 SECURE_KERNEL] [--mem SIZE] [--trace FILE] [--max-insns N] [--quiet]\n"
           "                  [--append STR] IMAGE\n"
           "       vtlemu test [--file-insns N] [--timeout SECONDS] SCRIPT.lua...\n"
+          "       vtlemu debug [--vtl1 SK] [--headless] [--keys K] [--dump-state F] [--screenshot F] IMAGE\n"
+          "                    (all options: vtlemu debug --help)\n"
           "       vtlemu --help | --version\n"
           "\n"
           "  run            boot IMAGE (an ELF64 x86-64 kernel) as VTL0 and run it\n"
@@ -48,6 +51,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "run"))
         return cli_run(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "debug"))
+        return cli_debug(argc - 2, argv + 2);
     if (!strcmp(argv[1], "test"))
         return vlua_test_main(argc - 2, argv + 2);
     fprintf(stderr, "vtlemu: unknown command '%s' (try vtlemu --help)\n", argv[1]);
