@@ -13,6 +13,7 @@
 /* Translated code buffer per engine: Unicorn reserves 1 GiB by default, and a full
  * flush costs in proportion (UNICORN-FACTS.md). */
 #define TCG_BUFFER_SIZE (UINT64_C(128) << 20)
+#define EMU_MAX_MODULES 16
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -200,8 +201,11 @@ ve_status emu_vcpu_init(vtl_machine *m, unsigned vtl, char *err, size_t errlen)
     return VE_OK;
 }
 
+void emu_lsan_anchor(void);
+
 ve_status emu_create(const emu_config *cfg, vtl_machine **out, char *err, size_t errlen)
 {
+    emu_lsan_anchor();
     if (cfg->mem_size < EMU_MIN_MEM || cfg->mem_size > EMU_MAX_MEM || !is_aligned(cfg->mem_size, PAGE_2M)) {
         set_err(err, errlen, "memory size must be a multiple of 2 MiB between 16 MiB and 64 GiB");
         return VE_E_INVAL;
@@ -355,18 +359,45 @@ static ve_status load_one(vtl_machine *m, const char *path, loader_range *taken,
     return VE_OK;
 }
 
+static ve_status load_images(vtl_machine *m, const char *vtl0_path, const char *vtl1_path,
+                             const boot_module *mods, size_t nmod, char *err, size_t errlen);
+
 ve_status emu_load(vtl_machine *m, const char *vtl0_path, const char *vtl1_path, char *err, size_t errlen)
 {
     if (m->loaded) {
         set_err(err, errlen, "images are already loaded");
         return VE_E_STATE;
     }
+    /* Modules go to the secure kernel, or to the VTL0 kernel without one. */
+    boot_module mods[EMU_MAX_MODULES];
+    uint8_t *mod_data[EMU_MAX_MODULES] = { 0 };
+    size_t nmod = m->cfg.module_count;
+    if (nmod > EMU_MAX_MODULES) {
+        set_err(err, errlen, "too many modules (%zu, at most %d)", nmod, EMU_MAX_MODULES);
+        return VE_E_INVAL;
+    }
+    ve_status st = VE_OK;
+    for (size_t i = 0; i < nmod && st == VE_OK; i++) {
+        size_t size = 0;
+        st = loader_read_file(m->cfg.modules[i], &mod_data[i], &size, err, errlen);
+        mods[i] = (boot_module){ .data = mod_data[i], .size = size };
+    }
+    if (st == VE_OK)
+        st = load_images(m, vtl0_path, vtl1_path, mods, nmod, err, errlen);
+    for (size_t i = 0; i < nmod; i++)
+        free(mod_data[i]);
+    return st;
+}
+
+static ve_status load_images(vtl_machine *m, const char *vtl0_path, const char *vtl1_path,
+                             const boot_module *mods, size_t nmod, char *err, size_t errlen)
+{
     uint64_t ram = physmem_ram_size(m->pm);
     /* Loader areas at the top of RAM: VTL1's highest, VTL0's below it. Without a secure
      * kernel, one page below VTL0's area is kept for the VP assist page of a VTL1 that
      * VTL0 may enable later (EnablePartitionVtl + EnableVpVtl). */
-    uint64_t area1 = vtl1_path ? boot_area_size(ram, NULL, NULL, 0) : PAGE_SIZE;
-    uint64_t area0 = boot_area_size(ram, m->cfg.append, NULL, 0);
+    uint64_t area1 = vtl1_path ? boot_area_size(ram, NULL, mods, nmod) : PAGE_SIZE;
+    uint64_t area0 = boot_area_size(ram, m->cfg.append, vtl1_path ? NULL : mods, vtl1_path ? 0 : nmod);
     if (area0 == UINT64_MAX || area1 == UINT64_MAX || area0 + area1 + PAGE_SIZE >= ram) {
         set_err(err, errlen, "guest RAM of %llu MiB is too small for the boot areas", (unsigned long long)(ram >> 20));
         return VE_E_RANGE;
@@ -389,7 +420,8 @@ ve_status emu_load(vtl_machine *m, const char *vtl0_path, const char *vtl1_path,
     uint64_t free_start = align_up(vtl1_path && sk.img.hi > k0.img.hi ? sk.img.hi : k0.img.hi, PAGE_SIZE);
 
     boot_params bp0 = { .vtl = 0, .area_top = top0, .image = &k0.img, .free_start = free_start,
-                        .free_end = bottom0, .cmdline = m->cfg.append };
+                        .free_end = bottom0, .cmdline = m->cfg.append, .modules = vtl1_path ? NULL : mods,
+                        .module_count = vtl1_path ? 0 : nmod };
     if (vtl1_path) {
         bp0.vtl1_start = sk.img.lo;
         bp0.vtl1_end = sk.img.hi;
@@ -408,6 +440,8 @@ ve_status emu_load(vtl_machine *m, const char *vtl0_path, const char *vtl1_path,
         bp1.area_top = ram;
         bp1.image = &sk.img;
         bp1.cmdline = NULL;
+        bp1.modules = mods;
+        bp1.module_count = nmod;
         st = boot_build(m->pm, &bp1, &be1, err, errlen);
         if (st == VE_OK)
             st = emu_vcpu_init(m, 1, err, errlen);

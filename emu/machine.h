@@ -26,6 +26,10 @@ typedef struct emu_config {
     uint64_t mem_size;       /* bytes of guest RAM at GPA 0 */
     uint64_t max_insns;      /* 0: no budget */
     const char *append;      /* command line for the guest, or NULL */
+    /* Extra images (trustlets) whose raw bytes the loader hands to the secure kernel, or
+     * to the VTL0 kernel without one, through the boot-info module table. */
+    const char *const *modules;
+    size_t module_count;
 } emu_config;
 
 typedef void (*emu_event_fn)(const emu_event *ev, void *ctx);

@@ -8,8 +8,8 @@
 
 static void usage(FILE *out)
 {
-    fputs("usage: vtlemu run [--vtl1 SECURE_KERNEL] [--mem SIZE] [--trace FILE] [--max-insns N] [--quiet]\n"
-          "                  [--append STR] IMAGE\n"
+    fputs("usage: vtlemu run [--vtl1 SECURE_KERNEL] [--module FILE]... [--mem SIZE] [--trace FILE] [--max-insns N]\n"
+          "                  [--quiet] [--append STR] IMAGE\n"
           "       vtlemu test [--file-insns N] [--timeout SECONDS] SCRIPT.lua...\n"
           "       vtlemu debug [--vtl1 SK] [--headless] [--keys K] [--dump-state F] [--screenshot F] IMAGE\n"
           "                    (all options: vtlemu debug --help)\n"
@@ -17,6 +17,8 @@ static void usage(FILE *out)
           "\n"
           "  run            boot IMAGE (an ELF64 x86-64 kernel) as VTL0 and run it\n"
           "  --vtl1 SK      also load SK as the VTL1 secure kernel; it starts first\n"
+          "  --module FILE  hand FILE's bytes to the secure kernel (or to IMAGE without one)\n"
+          "                 in the boot-info module table; may be repeated (up to 16)\n"
           "  --mem SIZE     guest RAM, e.g. 256M or 1G (default 256M; 16M..64G, multiple of 2M)\n"
           "  --trace FILE   write every event as JSON Lines to FILE\n"
           "  --max-insns N  stop after N instructions (exit status 66)\n"

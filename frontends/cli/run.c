@@ -65,6 +65,8 @@ int cli_run(int argc, char **argv)
 {
     emu_config cfg = { .mem_size = EMU_DEFAULT_MEM };
     const char *trace_path = NULL, *image = NULL, *secure = NULL;
+    const char *modules[16];
+    size_t nmodules = 0;
     run_out out = { .line_vtl = -1 };
 
     for (int i = 0; i < argc; i++) {
@@ -88,6 +90,12 @@ int cli_run(int argc, char **argv)
             if (!has_val)
                 return usage_error("%s needs a secure kernel image", a);
             secure = argv[++i];
+        } else if (!strcmp(a, "--module")) {
+            if (!has_val)
+                return usage_error("%s needs an image", a);
+            if (nmodules == sizeof(modules) / sizeof(modules[0]))
+                return usage_error("%s given too often (at most 16)", a);
+            modules[nmodules++] = argv[++i];
         } else if (!strcmp(a, "--quiet")) {
             out.quiet = true;
         } else if (!strcmp(a, "--append")) {
@@ -104,6 +112,8 @@ int cli_run(int argc, char **argv)
     }
     if (!image)
         return usage_error("%s", "no image given");
+    cfg.modules = modules;
+    cfg.module_count = nmodules;
 
     char err[512];
     vtl_machine *m = NULL;

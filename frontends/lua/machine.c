@@ -86,7 +86,7 @@ static uint64_t mem_field(lua_State *L)
 
 static void check_boot_fields(lua_State *L)
 {
-    static const char *const known[] = { "vtl0", "vtl1", "mem", "append", "modules" };
+    static const char *const known[] = { "vtl0", "vtl1", "mem", "append", "modules", "max_insns" };
     lua_pushnil(L);
     while (lua_next(L, 1)) {
         bool ok = false;
@@ -95,7 +95,7 @@ static void check_boot_fields(lua_State *L)
             for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
                 ok = ok || !strcmp(k, known[i]);
             if (!ok)
-                luaL_error(L, "vtlemu.boot: unknown field '%s' (vtl0, vtl1, mem, append, modules)", k);
+                luaL_error(L, "vtlemu.boot: unknown field '%s' (vtl0, vtl1, mem, append, modules, max_insns)", k);
         } else {
             luaL_error(L, "vtlemu.boot: takes a table of named fields (vtl0=, vtl1=, mem=, append=, modules=)");
         }
@@ -113,13 +113,33 @@ static int l_boot(lua_State *L)
     const char *append = opt_string_field(L, "append");
     if (!vtl0)
         return luaL_error(L, "vtlemu.boot: vtl0 (the VTL0 kernel image) is required");
+    /* modules: image paths whose bytes go to the secure kernel (or VTL0 without one).
+     * The strings stay on the Lua stack (in the table) until emu_load has read them. */
+    const char *modules[16];
+    size_t nmodules = 0;
     int t = lua_getfield(L, 1, "modules");
     if (t != LUA_TNIL && t != LUA_TTABLE)
         return luaL_error(L, "vtlemu.boot: modules must be a list of image paths");
-    if (t == LUA_TTABLE && luaL_len(L, -1) > 0)
-        return luaL_error(L, "vtlemu.boot: boot modules are not supported yet (the loader takes no modules)");
+    if (t == LUA_TTABLE) {
+        lua_Integer n = luaL_len(L, -1);
+        if (n > 16)
+            return luaL_error(L, "vtlemu.boot: at most 16 modules");
+        for (lua_Integer i = 1; i <= n; i++) {
+            if (lua_geti(L, -1, i) != LUA_TSTRING)
+                return luaL_error(L, "vtlemu.boot: modules[%d] is not a path", (int)i);
+            modules[nmodules++] = lua_tostring(L, -1);
+            lua_pop(L, 1);
+        }
+    }
+    int modules_index = lua_gettop(L);
+    lua_Integer budget = 0;
+    if (lua_getfield(L, 1, "max_insns") != LUA_TNIL) {
+        if (!lua_isinteger(L, -1) || (budget = lua_tointeger(L, -1)) <= 0)
+            return luaL_error(L, "vtlemu.boot: max_insns must be a positive integer");
+    }
     lua_pop(L, 1);
-    emu_config cfg = { .mem_size = mem_field(L), .max_insns = 0 };
+    emu_config cfg = { .mem_size = mem_field(L), .max_insns = (uint64_t)budget, .modules = modules,
+                       .module_count = nmodules };
 
     /* The userdata exists before the machine so that its __gc frees it on any error. */
     vlua_machine *vm = lua_newuserdatauv(L, sizeof(*vm), 0);
@@ -140,6 +160,7 @@ static int l_boot(lua_State *L)
     emu_keep_events(vm->m, true);
     if (emu_load(vm->m, vtl0, vtl1, err, sizeof(err)) != VE_OK)
         return luaL_error(L, "vtlemu.boot: %s", err);
+    lua_remove(L, modules_index);   /* the module list: read, no longer needed */
     return 1;
 }
 

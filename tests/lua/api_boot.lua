@@ -65,6 +65,46 @@ test("an empty modules list is accepted", function()
   m:close()
 end)
 
+-- u64 at a GPA of a VTL (little endian)
+local function u64(m, vtl, gpa)
+  return string.unpack("<I8", assert(m:read(vtl, gpa, 8, { space = "gpa" })))
+end
+
+test("modules reach the kernel's boot-info module table byte for byte", function()
+  local m = vtlemu.boot{ vtl0 = VTL0, modules = { "README.md", "Makefile" } }
+  local info = m:reg(0, "rdi")                  -- the boot-info page, at entry
+  expect_eq(u64(m, 0, info + 0x50), 2, "module_count")
+  local table_gpa = u64(m, 0, info + 0x58)
+  for i, path in ipairs({ "README.md", "Makefile" }) do
+    local f = assert(io.open(path, "rb"))
+    local want = f:read("a")
+    f:close()
+    local gpa, size = u64(m, 0, table_gpa + (i - 1) * 16), u64(m, 0, table_gpa + (i - 1) * 16 + 8)
+    expect_eq(size, #want, path .. " size")
+    expect_eq(m:read(0, gpa, size, { space = "gpa" }), want, path .. " bytes")
+  end
+  m:close()
+end)
+
+test("with a secure kernel the modules are its, not VTL0's", function()
+  local m = vtlemu.boot{ vtl0 = VTL0, vtl1 = SK, modules = { "Makefile" } }
+  -- RDI is shared: it holds the boot-info page of whichever VTL is about to start.
+  expect_eq(u64(m, 1, m:reg(1, "rdi") + 0x50), 1, "VTL1 module_count")
+  m:run{ until_event = "vtl_return" }             -- VTL0 starts at its entry now
+  expect_eq(u64(m, 0, m:reg(0, "rdi") + 0x50), 0, "VTL0 module_count")
+  m:close()
+end)
+
+test("a machine budget ends the run like --max-insns: exit 66", function()
+  local m = vtlemu.boot{ vtl0 = VTL0, max_insns = 12345 }
+  local ev = m:run{}
+  expect_eq(ev.kind, "exit")
+  expect_eq(ev.reason, "budget")
+  expect_eq(ev.icount, 12345)
+  expect_eq(m:exit_code(), 66)
+  m:close()
+end)
+
 test("a missing image raises the loader's message", function()
   raises("guest/build/no-such.elf: cannot open", vtlemu.boot, { vtl0 = "guest/build/no-such.elf" })
 end)
@@ -87,7 +127,9 @@ test("unknown fields, wrong types and bad sizes are refused", function()
   raises("bad memory size '12Q'", vtlemu.boot, { vtl0 = VTL0, mem = "12Q" })
   raises("memory size must be", vtlemu.boot, { vtl0 = VTL0, mem = "8M" })
   raises("mem must be a positive", vtlemu.boot, { vtl0 = VTL0, mem = -1 })
-  raises("not supported", vtlemu.boot, { vtl0 = VTL0, modules = { "x.bin" } })
+  raises("x.bin: cannot open", vtlemu.boot, { vtl0 = VTL0, modules = { "x.bin" } })
+  raises("modules[1] is not a path", vtlemu.boot, { vtl0 = VTL0, modules = { 7 } })
+  raises("max_insns must be a positive integer", vtlemu.boot, { vtl0 = VTL0, max_insns = 0 })
   raises("table expected", vtlemu.boot, "guest/build/vtl0.elf")
 end)
 
