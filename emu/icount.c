@@ -172,6 +172,9 @@ __attribute__((noinline, cold)) static void block_hook_slow(uc_engine *uc, vtl_m
      * once. (After a fault mid-copy it is counted again when it resumes, as on hardware,
      * where the faulting execution did not retire.) */
     bool again = s->rep_string && v->blk == s;
+    /* The first iteration may have run as the last instruction of a longer block, which
+     * counted it: a block ending exactly where this one ends. */
+    bool tail = s->rep_string && !again && v->blk && v->blk->pc + v->blk->size == pc + size && v->blk->pc < pc;
     if (!again && m->icount + s->icount > m->budget_limit) {
         /* Leave the block unexecuted; the run loop finishes the budget exactly. */
         m->stop = STOP_BUDGET;
@@ -183,6 +186,10 @@ __attribute__((noinline, cold)) static void block_hook_slow(uc_engine *uc, vtl_m
     v->blk_io_seq = 0;
     if (again)
         return;   /* blk_base stays at the first iteration's start */
+    if (tail) {
+        v->blk_base = m->icount - s->icount;   /* where the rep instruction started */
+        return;
+    }
     v->blk_base = m->icount;
     m->icount += s->icount;
 }
