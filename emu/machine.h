@@ -60,7 +60,7 @@ uint64_t emu_icount(const vtl_machine *m);
 
 typedef enum emu_run_result {
     EMU_RUN_EVENT,     /* `stop` returned true for an event; its step has taken effect */
-    EMU_RUN_EXITED,    /* the run is over (exit event emitted; see emu_exit_status) */
+    EMU_RUN_EXITED,    /* the run is over (exit event emitted; see emu_exited) */
     EMU_RUN_LIMIT,     /* `max_insns` more instructions retired */
 } emu_run_result;
 
@@ -69,7 +69,10 @@ typedef bool (*emu_stop_fn)(const emu_event *ev, void *ctx);
 
 /* Run until `stop` (may be NULL) accepts an event, the run ends, or max_insns more
  * instructions have retired (0: no limit). With `stop` given, events raised inside a
- * translated block (console output) still stop right after their instruction.
+ * translated block (console output) still stop right after their instruction. Events
+ * raised by one step all take effect before the slice returns: stopping on a
+ * `slat_violation` of VTL0 under a secure kernel returns with the intercept done and
+ * VTL1 running (the `intercept` event follows it in the log).
  * *last (may be NULL) receives the event that stopped it (valid until the next call). */
 emu_run_result emu_run_until(vtl_machine *m, emu_stop_fn stop, void *ctx, uint64_t max_insns,
                              const emu_event **last);
