@@ -172,6 +172,62 @@ static void restoring_a_snapshot_rewinds_memory_registers_and_events(void **stat
     emu_destroy(m);
 }
 
+/* The same run cut into slices of any size ends the same: same status, same count,
+ * the same events at the same points. */
+static void slicing_a_run_changes_nothing(void **state)
+{
+    (void)state;
+    vtl_machine *whole = boot(SK_ELF);
+    assert_int_equal(emu_run_until(whole, NULL, NULL, 0, NULL), EMU_RUN_EXITED);
+    static const uint64_t slices[] = { 12345, 999 };
+    for (size_t k = 0; k < sizeof(slices) / sizeof(slices[0]); k++) {
+        vtl_machine *m = boot(SK_ELF);
+        emu_run_result r;
+        do
+            r = emu_run_until(m, NULL, NULL, slices[k], NULL);
+        while (r == EMU_RUN_LIMIT);
+        assert_int_equal(r, EMU_RUN_EXITED);
+        int a = -1, b = -2;
+        emu_exited(whole, &a);
+        emu_exited(m, &b);
+        assert_int_equal(b, a);
+        assert_int_equal(emu_icount(m), emu_icount(whole));
+        assert_int_equal(emu_event_count(m), emu_event_count(whole));
+        for (size_t i = 0; i < emu_event_count(m); i++) {
+            const emu_event *x = emu_event_get(whole, i), *y = emu_event_get(m, i);
+            assert_int_equal(y->kind, x->kind);
+            assert_int_equal(y->icount, x->icount);
+            assert_int_equal(y->rip, x->rip);
+        }
+        emu_destroy(m);
+    }
+    emu_destroy(whole);
+}
+
+/* Single steps retire one instruction each and reach the same points as a plain run. */
+static void single_steps_reach_the_same_events_as_a_plain_run(void **state)
+{
+    (void)state;
+    vtl_machine *whole = boot(SK_ELF), *m = boot(SK_ELF);
+    assert_int_equal(emu_run_until(whole, NULL, NULL, 60000, NULL), EMU_RUN_LIMIT);
+    for (int i = 0; i < 60000; i++) {
+        uint64_t before = emu_icount(m);
+        assert_int_equal(emu_step(m, 1, NULL), EMU_RUN_LIMIT);
+        assert_int_equal(emu_icount(m), before + 1);
+    }
+    assert_int_equal(emu_event_count(m), emu_event_count(whole));
+    for (size_t i = 0; i < emu_event_count(m); i++) {
+        assert_int_equal(emu_event_get(m, i)->kind, emu_event_get(whole, i)->kind);
+        assert_int_equal(emu_event_get(m, i)->icount, emu_event_get(whole, i)->icount);
+    }
+    uint64_t r1, r2;
+    emu_reg_get(whole, emu_current_vtl(whole), "rip", &r1);
+    emu_reg_get(m, emu_current_vtl(m), "rip", &r2);
+    assert_int_equal(r2, r1);
+    emu_destroy(m);
+    emu_destroy(whole);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +238,8 @@ int main(void)
         cmocka_unit_test(unknown_register_names_and_disabled_vtls_are_refused),
         cmocka_unit_test(vtl0_cannot_read_the_secret_that_vtl1_reads),
         cmocka_unit_test(restoring_a_snapshot_rewinds_memory_registers_and_events),
+        cmocka_unit_test(slicing_a_run_changes_nothing),
+        cmocka_unit_test(single_steps_reach_the_same_events_as_a_plain_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
