@@ -44,6 +44,11 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
     bool probe = type == UC_MEM_FETCH && vaddr == m->cur->until_probe_page;
     if (m->stop != STOP_NONE && !probe)
         return false;
+    if (probe && vaddr == NO_UNTIL_PROBE_PAGE) {
+        /* No run-until point: nothing to drop, and Unicorn skips a refused probe. */
+        m->cur->probe_failed = true;
+        return false;
+    }
 
     /* One batch read: a fill is on the hot path of every TLB miss. */
     mmu_ctrl ctrl = { .maxphyaddr = 40 };

@@ -35,7 +35,7 @@ void emu_emit(vtl_machine *m, emu_event *ev)
     emu_log_event(m, ev);
     /* Remember it for the caller of this slice, with its strings copied; once the
      * caller's stop accepted an event, that one stays the answer. */
-    if (m->user_stop)
+    if (m->user_stop || !m->want_last)
         return;
     m->last_event = *ev;
     if (ev->text && ev->kind == EV_CONSOLE) {
@@ -112,7 +112,10 @@ static bool hook_invalid(uc_engine *uc, void *ud)
     vtl_machine *m = ud;
     if (m->stop != STOP_NONE)
         return false;
-    uint64_t rip = cpu_reg(uc, UC_X86_REG_RIP);
+    uint64_t rip = 0, cs = 0;
+    int ids[2] = { UC_X86_REG_RIP, UC_X86_REG_CS };
+    void *vals[2] = { &rip, &cs };
+    uc_reg_read_batch(uc, ids, vals, 2);
     /* Unicorn has no VMX: `vmcall` (0F 01 C1) arrives here as an invalid opcode. The
      * block's first decode noted where its vmcall is; otherwise read the bytes. */
     bool vmcall = m->cur->blk && m->cur->blk->vmcall_at == rip && rip != 0;
@@ -125,7 +128,7 @@ static bool hook_invalid(uc_engine *uc, void *ud)
     m->exc = (pending_exc){ .vector = 6, .rip = rip };
     if (vmcall) {
         /* A hypercall from user mode is #UD, as on Hyper-V. */
-        m->stop = emu_cpl(m) == 0 ? STOP_HYPERCALL : STOP_EXCEPTION;
+        m->stop = (cs & 3) == 0 ? STOP_HYPERCALL : STOP_EXCEPTION;
     } else {
         m->stop = STOP_EXCEPTION;
     }

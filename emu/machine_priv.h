@@ -132,6 +132,9 @@ typedef struct console_text {
     size_t len, cap;
 } console_text;
 
+/* The page Unicorn probes after a run without a run-until point (until = UINT64_MAX). */
+#define NO_UNTIL_PROBE_PAGE UINT64_C(0xfffffffffffff000)
+
 /* dma0 (DESIGN.md §4) and the remapping unit's MMIO window. */
 #define DMA0_RID   0x0018u       /* 00:03.0 */
 #define DMA0_PORT  0x500u
@@ -176,6 +179,7 @@ struct vtl_machine {
     bool user_stop;
     emu_event last_event;         /* the last event of this slice (strings owned below) */
     bool last_event_valid;
+    bool want_last;               /* this slice's caller wants the last event */
     char last_text[512];
     char last_msg[200];
     vtl_state vs;                 /* enabled VTLs, the running one, whom VtlReturn goes to */

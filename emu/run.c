@@ -148,6 +148,7 @@ emu_run_result emu_run_until(vtl_machine *m, emu_stop_fn stop, void *ctx, uint64
     }
     m->stop_fn = stop;
     m->stop_ctx = ctx;
+    m->want_last = last != NULL || stop != NULL;
     m->user_stop = false;
     if (!m->started) {
         m->started = true;
@@ -168,8 +169,12 @@ emu_run_result emu_run_until(vtl_machine *m, emu_stop_fn stop, void *ctx, uint64
          * CR0/CR4 writes, but not on a WRMSR of EFER, which we cannot hook: catch an
          * EFER.NXE change at the next stop (hardware, too, may keep such stale entries
          * until the next invalidation). A SLAT change is ours to flush. */
-        uint64_t gen = slat_generation(m->cur->slat);
-        uint64_t nxe = cpu_msr(m->cur->uc, MSR_EFER) & EFER_NXE;
+        uint64_t gen = slat_generation(m->cur->slat), rip = 0;
+        uc_x86_msr efer = { .rid = MSR_EFER };
+        int ids[2] = { UC_X86_REG_MSR, UC_X86_REG_RIP };
+        void *vals[2] = { &efer, &rip };
+        uc_reg_read_batch(m->cur->uc, ids, vals, 2);
+        uint64_t nxe = efer.value & EFER_NXE;
         if (gen != m->cur->slat_gen_seen || nxe != m->cur->nxe_seen) {
             uc_ctl_flush_tlb(m->cur->uc);
             m->cur->slat_gen_seen = gen;
@@ -177,7 +182,6 @@ emu_run_result emu_run_until(vtl_machine *m, emu_stop_fn stop, void *ctx, uint64
         }
         coh_before_resume(m, m->cur);
         m->stop = STOP_NONE;
-        uint64_t rip = cpu_reg(m->cur->uc, UC_X86_REG_RIP);
         m->cur->until_probe_page = align_down(u.until - 1, PAGE_SIZE);
         m->cur->probe_failed = false;
         uc_err err = uc_emu_start(m->cur->uc, rip, u.until, 0, 0);
