@@ -5,19 +5,6 @@
 
 #include "emu/machine_priv.h"
 
-static cs_insn *decode_at(vtl_machine *m, uint64_t rip)
-{
-    uint8_t code[15];
-    gmem_fault f;
-    size_t n = 0;
-    while (n < sizeof(code) && emu_gva_rw(m, rip + n, code + n, 1, false, 0, false, &f) == GMEM_OK)
-        n++;
-    cs_insn *insn = NULL;
-    if (n == 0 || cs_disasm(m->cs_detail, code, n, rip, 1, &insn) != 1)
-        return NULL;
-    return insn;
-}
-
 static bool is_data_segment(x86_reg r)
 {
     return r == X86_REG_DS || r == X86_REG_ES || r == X86_REG_FS || r == X86_REG_GS || r == X86_REG_SS;
@@ -68,7 +55,7 @@ uint32_t emu_infer_error_code(vtl_machine *m, uint64_t rip, unsigned vector)
 {
     if (vector != 10 && vector != 11 && vector != 12 && vector != 13)
         return 0;
-    cs_insn *insn = decode_at(m, rip);
+    cs_insn *insn = emu_decode_at(m, rip);
     if (!insn)
         return 0;
     const cs_x86 *x = &insn->detail->x86;
@@ -102,7 +89,7 @@ uint32_t emu_infer_error_code(vtl_machine *m, uint64_t rip, unsigned vector)
 
 bool emu_access_uses_stack(vtl_machine *m, uint64_t rip)
 {
-    cs_insn *insn = decode_at(m, rip);
+    cs_insn *insn = emu_decode_at(m, rip);
     if (!insn)
         return false;
     bool stack = false;

@@ -156,13 +156,8 @@ uint64_t emu_fault_address(vtl_machine *m, uint64_t rip, uint64_t page, bool *rm
 {
     if (rmw)
         *rmw = false;
-    uint8_t code[15];
-    gmem_fault f;
-    size_t n = 0;
-    while (n < sizeof(code) && emu_gva_rw(m, rip + n, code + n, 1, false, 0, false, &f) == GMEM_OK)
-        n++;
-    cs_insn *insn = NULL;
-    if (n == 0 || cs_disasm(m->cs_detail, code, n, rip, 1, &insn) != 1)
+    cs_insn *insn = emu_decode_at(m, rip);
+    if (!insn)
         return page;
 
     access_list l = { .n = 0 };

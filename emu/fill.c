@@ -104,12 +104,13 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
         return true;
     }
     slat_entry se = { 0 };
-    if (slat_lookup(m->cur->slat, gpa_page, &se) != VE_OK && probe) {
-        m->cur->probe_failed = true;
-        return false;
-    }
-    if (slat_lookup(m->cur->slat, gpa_page, &se) != VE_OK)
+    if (slat_lookup(m->cur->slat, gpa_page, &se) != VE_OK) {
+        if (probe) {
+            m->cur->probe_failed = true;
+            return false;
+        }
         return violation(m, vaddr, gpa_page, eacc, cpl, false, acc == MMU_FETCH);   /* outside guest RAM */
+    }
     /* Execute is KX at CPL 0-2 and UX at CPL 3 (MBEC); a shared page is never writable. */
     unsigned allowed = 0;
     if (se.rights & SLAT_R)

@@ -10,23 +10,6 @@
 
 #define MAX_INSN 15
 
-/* Bytes of guest code at gva as the current VTL would fetch them (no A/D side effects). */
-static size_t read_code(vtl_machine *m, uint64_t gva, uint8_t *buf, size_t len)
-{
-    gmem_fault f;
-    size_t got = 0;
-    unsigned cpl = emu_cpl(m);
-    while (got < len) {
-        size_t chunk = PAGE_SIZE - ((gva + got) & (PAGE_SIZE - 1));
-        if (chunk > len - got)
-            chunk = len - got;
-        if (emu_gva_rw(m, gva + got, buf + got, chunk, false, cpl, false, &f) != GMEM_OK)
-            break;
-        got += chunk;
-    }
-    return got;
-}
-
 static bool is_io(const cs_insn *i);
 
 /* A rep-prefixed string instruction: Unicorn runs one iteration per block entry. */
@@ -69,7 +52,7 @@ static uint32_t count_insns(vtl_machine *m, uint64_t pc, uint32_t size, uint64_t
     uint8_t buf[4096 + MAX_INSN];
     if (size > 4096)
         size = 4096;
-    size_t n = read_code(m, pc, buf, size);
+    size_t n = emu_read_code(m, pc, buf, size);
     const uint8_t *code = buf;
     uint64_t addr = pc;
     uint32_t count = 0;
@@ -95,7 +78,7 @@ static void classify_block(vtl_machine *m, vcpu *v, icount_slot *s)
 {
     uint8_t buf[4096 + MAX_INSN];
     uint32_t size = s->size > 4096 ? 4096 : s->size;
-    size_t n = read_code(m, s->pc, buf, size);
+    size_t n = emu_read_code(m, s->pc, buf, size);
     const uint8_t *code = buf;
     uint64_t addr = s->pc;
     s->vmcall_at = 0;
@@ -237,7 +220,7 @@ uint64_t emu_block_io_insn(vtl_machine *m, unsigned n, uint64_t *insn_index)
         return 0;
     }
     uint32_t size = b->size > 4096 ? 4096 : b->size;
-    size_t len = read_code(m, b->pc, buf, size);
+    size_t len = emu_read_code(m, b->pc, buf, size);
     const uint8_t *code = buf;
     uint64_t addr = b->pc, found = 0, idx = 0;
     cs_insn *insn = cs_malloc(m->cs);
@@ -258,7 +241,7 @@ uint64_t emu_block_io_insn(vtl_machine *m, unsigned n, uint64_t *insn_index)
 uint64_t emu_next_io_insn(vtl_machine *m, uint64_t from)
 {
     uint8_t buf[4096 + MAX_INSN];
-    size_t len = read_code(m, from, buf, sizeof(buf));
+    size_t len = emu_read_code(m, from, buf, sizeof(buf));
     const uint8_t *code = buf;
     uint64_t addr = from, found = 0;
     cs_insn *insn = cs_malloc(m->cs);
@@ -277,7 +260,7 @@ uint64_t emu_next_io_insn(vtl_machine *m, uint64_t from)
 int emu_insn_length(vtl_machine *m, uint64_t rip)
 {
     uint8_t buf[MAX_INSN];
-    size_t n = read_code(m, rip, buf, sizeof(buf));
+    size_t n = emu_read_code(m, rip, buf, sizeof(buf));
     const uint8_t *code = buf;
     uint64_t addr = rip;
     int len = 0;

@@ -48,9 +48,7 @@ bool emu_io_allowed(vtl_machine *m, uint64_t rip)
 
     uint8_t code[15];
     gmem_fault f;
-    size_t n = 0;
-    while (n < sizeof(code) && emu_gva_rw(m, rip + n, code + n, 1, false, 0, false, &f) == GMEM_OK)
-        n++;
+    size_t n = emu_read_code(m, rip, code, sizeof(code));
     uint32_t port;
     unsigned size;
     if (!decode_io(code, n, (uint16_t)cpu_reg(m->cur->uc, UC_X86_REG_DX), &port, &size))

@@ -241,6 +241,12 @@ void emu_mmu_ctrl_of(vcpu *v, mmu_ctrl *ctrl);
 /* fill.c */
 bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry *e, void *ud);
 
+/* decode.c: bytes of guest code as the running VTL fetches them (at its CPL; stops at
+ * the first unreadable page), and one instruction decoded with operand details (free
+ * with cs_free(insn, 1)), or NULL. */
+size_t emu_read_code(vtl_machine *m, uint64_t gva, uint8_t *buf, size_t len);
+cs_insn *emu_decode_at(vtl_machine *m, uint64_t rip);
+
 /* icount.c */
 void emu_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *ud);
 /* Instructions from the current block's start up to (not including) rip. */

@@ -260,14 +260,9 @@ void emu_do_violation(vtl_machine *m, uint64_t rip)
     bool inside_ram = range_within(gpa, 1, physmem_ram_size(m->pm));
     if (v->vtl == 0 && m->vs.vp_enabled[1] && inside_ram) {
         uint8_t insn[16] = { 0 };
-        gmem_fault f;
-        unsigned n = 0;
-        while (n < sizeof(insn) && emu_gva_rw(m, rip + n, insn + n, 1, false, 0, false, &f) == GMEM_OK)
-            n++;
+        unsigned n = (unsigned)emu_read_code(m, rip, insn, sizeof(insn));
         int len = emu_insn_length(m, rip);
-        uc_x86_mmr csd = { 0 };
         hv_segment cs = { .selector = (uint16_t)cpu_reg(v->uc, UC_X86_REG_CS) };
-        (void)csd;
         cs.attributes = 0xA09B;   /* 64-bit code, present; the DPL follows the CPL */
         cs.attributes |= (uint16_t)((p.cpl & 3) << 5);
         cs.limit = 0xFFFFFFFF;

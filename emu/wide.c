@@ -86,13 +86,8 @@ static void wide_hook(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     (void)size;
     if (m->stop != STOP_NONE)
         return;
-    uint8_t code[15];
-    size_t n = 0;
-    gmem_fault f;
-    while (n < sizeof(code) && emu_gva_rw(m, address + n, code + n, 1, false, 0, false, &f) == GMEM_OK)
-        n++;
-    cs_insn *insn = NULL;
-    if (n == 0 || cs_disasm(m->cs_detail, code, n, address, 1, &insn) != 1)
+    cs_insn *insn = emu_decode_at(m, address);
+    if (!insn)
         return;
     unsigned cpl = emu_cpl(m);
     const cs_x86 *x = &insn->detail->x86;
