@@ -106,19 +106,32 @@ static void classify_block(vtl_machine *m, vcpu *v, icount_slot *s)
         v->dr_used = true;
 }
 
-/* Direct-mapped by RIP: the hot path is one compare chain and an add. */
-static inline icount_slot *slot_for(vcpu *v, uint64_t pc)
+/* Direct-mapped: the top bits of a multiplicative hash of the whole RIP. */
+static inline icount_slot *slot_for(icount_slot *cache, uint64_t pc)
 {
-    return &v->icache[(pc ^ (pc >> 12)) & (ICOUNT_SLOTS - 1)];
+    return &cache[(pc * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - ICOUNT_SLOT_BITS)];
 }
 
-/* Everything but the common case: a new block, port I/O, rep strings, budgets. */
-__attribute__((noinline, cold)) static void block_hook_slow(uc_engine *uc, vtl_machine *m, vcpu *v,
-                                                           icount_slot *s, uint64_t pc, uint32_t size)
+void emu_set_cur(vtl_machine *m, vcpu *v)
 {
+    m->cur = v;
+    m->icache = v->icache;
+    m->blk = NULL;
+    m->blk_base = m->icount;
+    m->blk_io_seq = 0;
+}
+
+/* Everything but the common case: a new block, port I/O, rep strings, budgets. Same
+ * arguments as the hook, so the fast path reaches it without moving registers. */
+__attribute__((noinline, cold)) static void block_hook_slow(uc_engine *uc, uint64_t pc, uint32_t size, void *ud)
+{
+    vtl_machine *m = ud;
+    vcpu *v = m->cur;
+    icount_slot *s = slot_for(m->icache, pc);
     if (s->pc != pc || s->size != size || s->icount == 0) {
         s->pc = pc;
         s->size = size;
+        s->fast_size = 0;
         bool io, rep;
         s->icount = count_insns(m, pc, size, 0, &io, &rep);
         s->has_io = io;
@@ -137,6 +150,8 @@ __attribute__((noinline, cold)) static void block_hook_slow(uc_engine *uc, vtl_m
             uc_emu_stop(uc);
             return;
         }
+        if (!s->slow)
+            s->fast_size = size;
     }
     /* Unicorn lets every I/O instruction through; below IOPL the TSS bitmap decides,
      * before the instruction runs: leave such a block to the run loop. A caller waiting
@@ -154,10 +169,10 @@ __attribute__((noinline, cold)) static void block_hook_slow(uc_engine *uc, vtl_m
     /* The further iterations of a rep instruction are the same instruction: it retires
      * once. (After a fault mid-copy it is counted again when it resumes, as on hardware,
      * where the faulting execution did not retire.) */
-    bool again = s->rep_string && v->blk == s;
+    bool again = s->rep_string && m->blk == s;
     /* The first iteration may have run as the last instruction of a longer block, which
      * counted it: a block ending exactly where this one ends. */
-    bool tail = s->rep_string && !again && v->blk && v->blk->pc + v->blk->size == pc + size && v->blk->pc < pc;
+    bool tail = s->rep_string && !again && m->blk && m->blk->pc + m->blk->size == pc + size && m->blk->pc < pc;
     if (!again && m->icount + s->icount > m->budget_limit) {
         /* Leave the block unexecuted; the run loop finishes the budget exactly. */
         m->stop = STOP_BUDGET;
@@ -165,38 +180,41 @@ __attribute__((noinline, cold)) static void block_hook_slow(uc_engine *uc, vtl_m
         uc_emu_stop(uc);
         return;
     }
-    v->blk = s;
-    v->blk_io_seq = 0;
+    m->blk = s;
+    m->blk_io_seq = 0;
     if (again)
         return;   /* blk_base stays at the first iteration's start */
     if (tail) {
-        v->blk_base = m->icount - s->icount;   /* where the rep instruction started */
+        m->blk_base = m->icount - s->icount;   /* where the rep instruction started */
         return;
     }
-    v->blk_base = m->icount;
+    m->blk_base = m->icount;
     m->icount += s->icount;
 }
 
+/* Runs before every execution of every translated block, so it is kept to a dozen or so
+ * instructions: one slot, one compare each for start and length, the budget, the sum. */
 void emu_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *ud)
 {
     vtl_machine *m = ud;
-    vcpu *v = m->cur;
-    icount_slot *s = slot_for(v, pc);
-    if (s->pc == pc && s->size == size && !s->slow && m->icount + s->icount <= m->budget_limit) {
-        v->blk = s;
-        v->blk_base = m->icount;
-        m->icount += s->icount;
+    icount_slot *s = slot_for(m->icache, pc);
+    uint64_t base = m->icount;
+    uint64_t next = base + s->icount;
+    if (s->pc == pc && s->fast_size == size && next <= m->budget_limit) {
+        m->blk = s;
+        m->blk_base = base;
+        m->icount = next;
         return;
     }
-    block_hook_slow(uc, m, v, s, pc, size);
+    block_hook_slow(uc, pc, size, ud);
 }
 
 uint64_t emu_icount_at(vtl_machine *m, uint64_t rip)
 {
-    const icount_slot *b = m->cur->blk;
+    const icount_slot *b = m->blk;
     if (!b || rip < b->pc || rip >= b->pc + b->size)
         return m->icount;
-    return m->cur->blk_base + count_insns(m, b->pc, b->size, rip, NULL, NULL);
+    return m->blk_base + count_insns(m, b->pc, b->size, rip, NULL, NULL);
 }
 
 static bool is_io(const cs_insn *i)
@@ -214,7 +232,7 @@ static bool is_io(const cs_insn *i)
 uint64_t emu_block_io_insn(vtl_machine *m, unsigned n, uint64_t *insn_index)
 {
     uint8_t buf[4096 + MAX_INSN];
-    const icount_slot *b = m->cur->blk;
+    const icount_slot *b = m->blk;
     if (!b) {
         *insn_index = 0;
         return 0;

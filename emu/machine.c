@@ -118,7 +118,7 @@ static bool hook_invalid(uc_engine *uc, void *ud)
     uc_reg_read_batch(uc, ids, vals, 2);
     /* Unicorn has no VMX: `vmcall` (0F 01 C1) arrives here as an invalid opcode. The
      * block's first decode noted where its vmcall is; otherwise read the bytes. */
-    bool vmcall = m->cur->blk && m->cur->blk->vmcall_at == rip && rip != 0;
+    bool vmcall = m->blk && m->blk->vmcall_at == rip && rip != 0;
     if (!vmcall) {
         uint8_t b[3] = { 0 };
         gmem_fault f;
@@ -189,7 +189,9 @@ ve_status emu_vcpu_init(vtl_machine *m, unsigned vtl, char *err, size_t errlen)
         return VE_OK;
     v->vtl = vtl;
     v->mach = m;
-    v->icache = calloc(ICOUNT_SLOTS, sizeof(icount_slot));
+    v->icache = aligned_alloc(_Alignof(icount_slot), ICOUNT_SLOTS * sizeof(icount_slot));
+    if (v->icache)
+        memset(v->icache, 0, ICOUNT_SLOTS * sizeof(icount_slot));
     bool coh_ok = coh_init(&v->coh, physmem_total_size(m->pm) / PAGE_SIZE);
     ve_status st = v->icache && coh_ok ? slat_create(physmem_ram_size(m->pm), &v->slat) : VE_E_NOMEM;
     if (st != VE_OK) {
@@ -201,6 +203,8 @@ ve_status emu_vcpu_init(vtl_machine *m, unsigned vtl, char *err, size_t errlen)
         return st;
     v->slat_gen_seen = slat_generation(v->slat);
     v->nxe_seen = UINT64_MAX;  /* flush before the first run */
+    if (m->cur == v)
+        emu_set_cur(m, v);   /* its block cache exists only now */
     return VE_OK;
 }
 
@@ -219,7 +223,7 @@ ve_status emu_create(const emu_config *cfg, vtl_machine **out, char *err, size_t
         return VE_E_NOMEM;
     }
     m->cfg = *cfg;
-    m->cur = &m->vp[0];
+    m->cur = &m->vp[0];   /* emu_set_cur once its engine exists */
     vtl_state_init(&m->vs);
     /* A spare-frame pool the size of RAM serves copy-on-write breaks. */
     ve_status st = physmem_create(cfg->mem_size, cfg->mem_size / PAGE_SIZE, &m->pm);

@@ -53,17 +53,19 @@ typedef struct pending_exc {
     uint64_t insn_rip;    /* software interrupts: the instruction itself (for faults) */
 } pending_exc;
 
-/* Per translated block: start, size in bytes and instruction count, cached. */
+/* Per translated block: start, size in bytes and instruction count, cached. The first
+ * 24 bytes are all the block hook's fast path reads; a slot is one cache line. */
 typedef struct icount_slot {
     uint64_t pc;
+    uint32_t fast_size;   /* `size` while the fast path may count the block, else 0 */
     uint32_t size;
-    uint32_t icount;
+    uint64_t icount;
     bool has_io;
     bool rep_string;      /* the block is one rep-prefixed string instruction */
     bool slow;            /* needs the block hook's slow path (I/O, rep, undecodable) */
     uint64_t vmcall_at;   /* the address of a `vmcall` ending the block, else 0 */
     bool needs_retranslate;
-} icount_slot;
+} __attribute__((aligned(64))) icount_slot;
 
 /* insn_class.c: what an instruction touches beyond the general registers. */
 #define INSN_FPU     1u   /* x87, MMX, SSE, AVX state */
@@ -75,7 +77,8 @@ unsigned emu_insn_class(const cs_insn *insn);
 bool emu_insn_is_wide(const cs_insn *insn);
 /* Hook the instruction at address in v's engine; true when the hook is new. */
 bool emu_wide_watch(struct vtl_machine *m, struct vcpu *v, uint64_t address);
-#define ICOUNT_SLOTS 65536u
+#define ICOUNT_SLOT_BITS 16
+#define ICOUNT_SLOTS (1u << ICOUNT_SLOT_BITS)
 
 /* One virtual processor's engine for one VTL (like one VMCS per VTL, DESIGN.md §2):
  * its own Unicorn engine, SLAT and translation state, all on the shared RAM buffer. */
@@ -92,10 +95,7 @@ typedef struct vcpu {
     uint64_t untils_since_flush;  /* run-until points since the code buffer was flushed */
     bool probe_failed;
 
-    /* Instruction counting: `icount` includes the whole current block from its start. */
-    const icount_slot *blk;       /* the block running now (its slot) */
-    uint64_t blk_base;            /* icount when it started */
-    unsigned blk_io_seq;          /* I/O instructions seen in this block execution */
+    /* Instruction counting (the block now running is the machine's, see vtl_machine). */
     uint64_t io_checked_pc;       /* an I/O instruction the run loop allowed to run once */
     icount_slot *icache;          /* per engine: the same RIP means other code in another VTL */
     coh_state coh;                /* code coherency with the other engine and the host */
@@ -159,7 +159,15 @@ struct vtl_machine {
     csh cs_detail;                /* Capstone with operand details, for fault addresses */
 
     vcpu vp[2];
-    vcpu *cur;                    /* the VTL running now */
+    vcpu *cur;                    /* the VTL running now: change it with emu_set_cur */
+
+    /* The block hook's working set, for the running engine. `icount` includes the whole
+     * current block from its start; `blk` is NULL when no block is under way (the count
+     * is final: after a VTL switch, a snapshot restore, before the first block). */
+    icount_slot *icache;          /* cur->icache */
+    const icount_slot *blk;       /* the block running now (its slot) */
+    uint64_t blk_base;            /* icount when it started */
+    unsigned blk_io_seq;          /* I/O instructions seen in this block execution */
 
     emu_event_fn on_event;
     void *on_event_ctx;
@@ -251,6 +259,8 @@ cs_insn *emu_decode_at(vtl_machine *m, uint64_t rip);
 void emu_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *ud);
 /* Instructions from the current block's start up to (not including) rip. */
 uint64_t emu_icount_at(vtl_machine *m, uint64_t rip);
+/* Make v the running engine (m->cur) with its own block cache; no block is under way. */
+void emu_set_cur(vtl_machine *m, vcpu *v);
 /* Address of the n-th (0-based) I/O instruction of the current block, or 0. */
 uint64_t emu_block_io_insn(vtl_machine *m, unsigned n, uint64_t *insn_index);
 int emu_insn_length(vtl_machine *m, uint64_t rip);

@@ -109,8 +109,6 @@ static void forget_translations(vtl_machine *m, vcpu *v)
     memset(v->coh.flags, 0, pages);
     v->coh.nlist = 0;
     v->coh.nshared = 0;
-    v->blk = NULL;
-    v->blk_base = 0;
     v->io_checked_pc = 0;
     v->nxe_seen = UINT64_MAX;
 }
@@ -143,7 +141,7 @@ ve_status emu_snapshot_restore(vtl_machine *m, const emu_snapshot *s)
     }
     m->chg.pages = 0;
     m->vs = s->vs;
-    m->cur = &m->vp[s->cur];
+    emu_set_cur(m, &m->vp[s->cur]);
     m->vp0_started = s->vp0_started;
     m->vtl1_at_boot = s->vtl1_at_boot;
     m->started = s->started;

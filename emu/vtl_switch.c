@@ -89,7 +89,7 @@ void emu_vtl_boot_secure(vtl_machine *m)
     m->vs.current = 1;
     m->vs.entered_from_below = true;
     m->vs.return_to = 0;
-    m->cur = &m->vp[1];
+    emu_set_cur(m, &m->vp[1]);
     m->vtl1_at_boot = true;
 }
 
@@ -130,7 +130,7 @@ void emu_vtl_switch(vtl_machine *m, unsigned to, switch_kind kind, const hv_mess
         break;
     }
     }
-    m->cur = dst;
+    emu_set_cur(m, dst);
     if (to == 0)
         m->vp0_started = true;
     emit_switch(m, kind == SWITCH_CALL ? EV_VTL_CALL : kind == SWITCH_RETURN ? EV_VTL_RETURN : EV_INTERCEPT,
@@ -145,7 +145,7 @@ void emu_do_hypercall(vtl_machine *m)
     uint64_t rip = m->exc.rip;
     /* The vmcall retires. When it ends the current block (the usual case), the block's
      * count already includes it. */
-    if (!(v->blk && v->blk->vmcall_at == rip))
+    if (!(m->blk && m->blk->vmcall_at == rip))
         m->icount = emu_icount_at(m, rip) + 1;
     uint64_t rcx = 0, rdx = 0, r8 = 0, cs = 0;
     int ids[4] = { UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_R8, UC_X86_REG_CS };

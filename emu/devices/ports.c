@@ -14,13 +14,13 @@
 static void locate_io(vtl_machine *m, uint64_t *icount_after, uint64_t *rip)
 {
     uint64_t idx = 0;
-    uint64_t at = emu_block_io_insn(m, m->cur->blk_io_seq, &idx);
-    m->cur->blk_io_seq++;
+    uint64_t at = emu_block_io_insn(m, m->blk_io_seq, &idx);
+    m->blk_io_seq++;
     if (at) {
         *rip = at;
-        *icount_after = m->cur->blk_base + idx + 1;
+        *icount_after = m->blk_base + idx + 1;
     } else {
-        *rip = m->cur->blk ? m->cur->blk->pc : 0;
+        *rip = m->blk ? m->blk->pc : 0;
         *icount_after = m->icount;
     }
 }
