@@ -2,6 +2,7 @@
  * SLAT of the running VTL (slat/) decide the SPA and the rights Unicorn caches. */
 #include "common/bits.h"
 #include "emu/machine_priv.h"
+#include "mmu/cr.h"
 
 /* CPU-internal descriptor-table reads made while CS still reads ring 3 (segment loads,
  * iretq to ring 3) are supervisor accesses: recognise them by address. */
@@ -50,17 +51,22 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
         return false;
     }
 
-    /* One batch read: a fill is on the hot path of every TLB miss. */
-    mmu_ctrl ctrl = { .maxphyaddr = 40 };
+    /* One batch read: a fill is on the hot path of every TLB miss. EFER only when a
+     * block that may load it has run (see vcpu), RFLAGS only when SMAP needs AC. */
+    vcpu *v = m->cur;
+    mmu_ctrl ctrl = { .maxphyaddr = 40, .efer = v->efer };
     uint64_t rflags = 0, cs = 0;
     uc_x86_msr efer = { .rid = MSR_EFER };
-    int ids[6] = { UC_X86_REG_CR0, UC_X86_REG_CR3, UC_X86_REG_CR4, UC_X86_REG_MSR, UC_X86_REG_RFLAGS, UC_X86_REG_CS };
-    void *vals[6] = { &ctrl.cr0, &ctrl.cr3, &ctrl.cr4, &efer, &rflags, &cs };
-    uc_reg_read_batch(m->cur->uc, ids, vals, 6);
-    ctrl.efer = efer.value;
+    int ids[5] = { UC_X86_REG_CR0, UC_X86_REG_CR3, UC_X86_REG_CR4, UC_X86_REG_CS, UC_X86_REG_MSR };
+    void *vals[5] = { &ctrl.cr0, &ctrl.cr3, &ctrl.cr4, &cs, &efer };
+    uc_reg_read_batch(v->uc, ids, vals, v->efer_live ? 5 : 4);
+    if (v->efer_live)
+        ctrl.efer = efer.value;
     unsigned cpl = (unsigned)(cs & 3);
     if (cpl == 3 && implicit_supervisor(m, vaddr))
         cpl = 0;
+    if ((ctrl.cr4 & MMU_CR4_SMAP) && cpl < 3)
+        rflags = cpu_reg(v->uc, UC_X86_REG_RFLAGS);
 
     mmu_access acc = type == UC_MEM_WRITE ? MMU_WRITE : type == UC_MEM_FETCH ? MMU_FETCH : MMU_READ;
     emu_access eacc = (emu_access)acc;

@@ -45,10 +45,12 @@ unsigned emu_insn_class(const cs_insn *insn)
     const cs_detail *d = insn->detail;
     if (insn->id == X86_INS_VMCALL)
         cls |= INSN_VMCALL;
+    if (insn->id == X86_INS_WRMSR || insn->id == X86_INS_VMRUN || insn->id == X86_INS_RSM)
+        cls |= INSN_EFER;
     if (fpu_insn(insn->id))
         cls |= INSN_FPU;
     if (!d)
-        return cls | INSN_FPU | INSN_DR;   /* unknown: assume the worst */
+        return cls | INSN_FPU | INSN_DR | INSN_EFER;   /* unknown: assume the worst */
     for (int i = 0; i < d->groups_count; i++)
         if (fpu_group(d->groups[i]))
             cls |= INSN_FPU;
