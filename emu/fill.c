@@ -51,17 +51,23 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
         return false;
     }
 
-    /* One batch read: a fill is on the hot path of every TLB miss. EFER only when a
-     * block that may load it has run (see vcpu), RFLAGS only when SMAP needs AC. */
+    /* A fill is on the hot path of every TLB miss: the paging controls are read once per
+     * run unless a block that may change them has run (see vcpu), RFLAGS only when SMAP
+     * needs AC. */
     vcpu *v = m->cur;
-    mmu_ctrl ctrl = { .maxphyaddr = 40, .efer = v->efer };
     uint64_t rflags = 0, cs = 0;
-    uc_x86_msr efer = { .rid = MSR_EFER };
-    int ids[5] = { UC_X86_REG_CR0, UC_X86_REG_CR3, UC_X86_REG_CR4, UC_X86_REG_CS, UC_X86_REG_MSR };
-    void *vals[5] = { &ctrl.cr0, &ctrl.cr3, &ctrl.cr4, &cs, &efer };
-    uc_reg_read_batch(v->uc, ids, vals, v->efer_live ? 5 : 4);
-    if (v->efer_live)
-        ctrl.efer = efer.value;
+    if (v->ctrl_live || !v->ctrl_valid) {
+        v->ctrl = (mmu_ctrl){ .maxphyaddr = 40 };
+        uc_x86_msr efer = { .rid = MSR_EFER };
+        int ids[5] = { UC_X86_REG_CR0, UC_X86_REG_CR3, UC_X86_REG_CR4, UC_X86_REG_MSR, UC_X86_REG_CS };
+        void *vals[5] = { &v->ctrl.cr0, &v->ctrl.cr3, &v->ctrl.cr4, &efer, &cs };
+        uc_reg_read_batch(v->uc, ids, vals, 5);
+        v->ctrl.efer = efer.value;
+        v->ctrl_valid = true;
+    } else {
+        cs = cpu_reg(v->uc, UC_X86_REG_CS);
+    }
+    mmu_ctrl ctrl = v->ctrl;
     unsigned cpl = (unsigned)(cs & 3);
     if (cpl == 3 && implicit_supervisor(m, vaddr))
         cpl = 0;

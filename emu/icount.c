@@ -82,7 +82,7 @@ static void classify_block(vtl_machine *m, vcpu *v, icount_slot *s)
     const uint8_t *code = buf;
     uint64_t addr = s->pc;
     s->vmcall_at = 0;
-    s->writes_efer = true;   /* until the decode says otherwise */
+    s->writes_ctrl = true;   /* until the decode says otherwise */
     cs_insn *insn = cs_malloc(m->cs_detail);
     if (!insn)
         return;
@@ -90,7 +90,7 @@ static void classify_block(vtl_machine *m, vcpu *v, icount_slot *s)
     while (n > 0 && addr < s->pc + size) {
         uint64_t at = addr;
         if (!cs_disasm_iter(m->cs_detail, &code, &n, &addr, insn)) {
-            cls |= INSN_FPU | INSN_DR | INSN_EFER;   /* cannot tell: assume the worst */
+            cls |= INSN_FPU | INSN_DR | INSN_CTRL;   /* cannot tell: assume the worst */
             break;
         }
         unsigned c = emu_insn_class(insn);
@@ -101,7 +101,7 @@ static void classify_block(vtl_machine *m, vcpu *v, icount_slot *s)
         cls |= c;
     }
     cs_free(insn, 1);
-    s->writes_efer = (cls & INSN_EFER) != 0;
+    s->writes_ctrl = (cls & INSN_CTRL) != 0;
     if (cls & INSN_FPU)
         v->fpu_used = true;
     if (cls & INSN_DR)
@@ -152,12 +152,12 @@ __attribute__((noinline, cold)) static void block_hook_slow(uc_engine *uc, uint6
             uc_emu_stop(uc);
             return;
         }
-        s->slow = s->slow || s->writes_efer;
+        s->slow = s->slow || s->writes_ctrl;
         if (!s->slow)
             s->fast_size = size;
     }
-    if (s->writes_efer)
-        v->efer_live = true;   /* the fills from now on read EFER (see vcpu) */
+    if (s->writes_ctrl)
+        v->ctrl_live = true;   /* the fills from now on read them afresh (see vcpu) */
     /* Unicorn lets every I/O instruction through; below IOPL the TSS bitmap decides,
      * before the instruction runs: leave such a block to the run loop. A caller waiting
      * for an event also needs I/O instructions alone, to stop right after one. */

@@ -45,12 +45,13 @@ unsigned emu_insn_class(const cs_insn *insn)
     const cs_detail *d = insn->detail;
     if (insn->id == X86_INS_VMCALL)
         cls |= INSN_VMCALL;
-    if (insn->id == X86_INS_WRMSR || insn->id == X86_INS_VMRUN || insn->id == X86_INS_RSM)
-        cls |= INSN_EFER;
+    if (insn->id == X86_INS_WRMSR || insn->id == X86_INS_VMRUN || insn->id == X86_INS_RSM ||
+        insn->id == X86_INS_LMSW)
+        cls |= INSN_CTRL;
     if (fpu_insn(insn->id))
         cls |= INSN_FPU;
     if (!d)
-        return cls | INSN_FPU | INSN_DR | INSN_EFER;   /* unknown: assume the worst */
+        return cls | INSN_FPU | INSN_DR | INSN_CTRL;   /* unknown: assume the worst */
     for (int i = 0; i < d->groups_count; i++)
         if (fpu_group(d->groups[i]))
             cls |= INSN_FPU;
@@ -69,6 +70,8 @@ unsigned emu_insn_class(const cs_insn *insn)
             cls |= INSN_FPU;
         if (r >= X86_REG_DR0 && r <= X86_REG_DR15)
             cls |= INSN_DR;
+        if (i == 0 && insn->id == X86_INS_MOV && r >= X86_REG_CR0 && r <= X86_REG_CR15)
+            cls |= INSN_CTRL;   /* mov to a control register */
     }
     return cls;
 }

@@ -65,14 +65,14 @@ typedef struct icount_slot {
     bool slow;            /* needs the block hook's slow path (I/O, rep, undecodable) */
     uint64_t vmcall_at;   /* the address of a `vmcall` ending the block, else 0 */
     bool needs_retranslate;
-    bool writes_efer;     /* has an instruction that may load EFER (always slow) */
+    bool writes_ctrl;     /* may change CR0/CR3/CR4/EFER (always slow, see vcpu) */
 } __attribute__((aligned(64))) icount_slot;
 
 /* insn_class.c: what an instruction touches beyond the general registers. */
 #define INSN_FPU     1u   /* x87, MMX, SSE, AVX state */
 #define INSN_DR      2u   /* debug registers */
 #define INSN_VMCALL  4u
-#define INSN_EFER    8u   /* may load EFER (wrmsr, vmrun, rsm) */
+#define INSN_CTRL    8u   /* may change CR0, CR3, CR4 or EFER */
 unsigned emu_insn_class(const cs_insn *insn);
 
 /* wide.c: instructions with accesses over 8 bytes get a precise page check. */
@@ -96,11 +96,14 @@ typedef struct vcpu {
     uint64_t until_probe_page;    /* see fill.c */
     uint64_t untils_since_flush;  /* run-until points since the code buffer was flushed */
     bool probe_failed;
-    /* EFER as read when the engine last resumed. Only WRMSR, VMRUN and RSM load it, and
-     * blocks with them take the block hook's slow path, which sets efer_live; the TLB
-     * fill then reads EFER itself. Outside uc_emu_start efer_live is always true. */
-    uint64_t efer;
-    bool efer_live;
+    /* The paging controls (CR0, CR3, CR4, EFER) as the first TLB fill of this run read
+     * them. Within a run only guest instructions change them (mov to CRn, lmsw, wrmsr,
+     * vmrun, rsm; every hook stops the run first), and blocks with such instructions
+     * take the block hook's slow path, which sets ctrl_live: from then on until the run
+     * ends every fill reads them afresh. Outside uc_emu_start ctrl_live is true. */
+    mmu_ctrl ctrl;
+    bool ctrl_valid;
+    bool ctrl_live;
 
     /* Instruction counting (the block now running is the machine's, see vtl_machine). */
     uint64_t io_checked_pc;       /* an I/O instruction the run loop allowed to run once */

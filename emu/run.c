@@ -175,7 +175,6 @@ emu_run_result emu_run_until(vtl_machine *m, emu_stop_fn stop, void *ctx, uint64
         void *vals[2] = { &efer, &rip };
         uc_reg_read_batch(m->cur->uc, ids, vals, 2);
         uint64_t nxe = efer.value & EFER_NXE;
-        m->cur->efer = efer.value;
         if (gen != m->cur->slat_gen_seen || nxe != m->cur->nxe_seen) {
             uc_ctl_flush_tlb(m->cur->uc);
             m->cur->slat_gen_seen = gen;
@@ -185,9 +184,10 @@ emu_run_result emu_run_until(vtl_machine *m, emu_stop_fn stop, void *ctx, uint64
         m->stop = STOP_NONE;
         m->cur->until_probe_page = align_down(u.until - 1, PAGE_SIZE);
         m->cur->probe_failed = false;
-        m->cur->efer_live = false;
+        m->cur->ctrl_valid = false;
+        m->cur->ctrl_live = false;
         uc_err err = uc_emu_start(m->cur->uc, rip, u.until, 0, 0);
-        m->cur->efer_live = true;
+        m->cur->ctrl_live = true;
         if (err == UC_ERR_EXCEPTION && m->cur->probe_failed && m->stop == STOP_NONE)
             err = UC_ERR_OK;
         uint64_t now = cpu_reg(m->cur->uc, UC_X86_REG_RIP);
