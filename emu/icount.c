@@ -114,11 +114,15 @@ static inline icount_slot *slot_for(icount_slot *cache, uint64_t pc)
     return &cache[(pc * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - ICOUNT_SLOT_BITS)];
 }
 
+/* "No block under way": all zero, it matches no block (no block has size 0) and reads
+ * as an empty range, so the hook needs no NULL test. */
+const icount_slot emu_no_block;
+
 void emu_set_cur(vtl_machine *m, vcpu *v)
 {
     m->cur = v;
     m->icache = v->icache;
-    m->blk = NULL;
+    m->blk = &emu_no_block;
     m->blk_base = m->icount;
     m->blk_io_seq = 0;
 }
@@ -177,7 +181,7 @@ __attribute__((noinline, cold)) static void block_hook_slow(uc_engine *uc, uint6
     bool again = s->rep_string && m->blk == s;
     /* The first iteration may have run as the last instruction of a longer block, which
      * counted it: a block ending exactly where this one ends. */
-    bool tail = s->rep_string && !again && m->blk && m->blk->pc + m->blk->size == pc + size && m->blk->pc < pc;
+    bool tail = s->rep_string && !again && m->blk->pc + m->blk->size == pc + size && m->blk->pc < pc;
     if (!again && m->icount + s->icount > m->budget_limit) {
         /* Leave the block unexecuted; the run loop finishes the budget exactly. */
         m->stop = STOP_BUDGET;
@@ -198,18 +202,29 @@ __attribute__((noinline, cold)) static void block_hook_slow(uc_engine *uc, uint6
 }
 
 /* Runs before every execution of every translated block, so it is kept to a dozen or so
- * instructions: one slot, one compare each for start and length, the budget, the sum. */
+ * instructions: one compare each for start and length, the budget, the sum. A block
+ * that follows itself (a loop of one block, the commonest hot loop) is the current
+ * block again; any other is looked up in the cache. */
 void emu_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *ud)
 {
     vtl_machine *m = ud;
-    icount_slot *s = slot_for(m->icache, pc);
-    uint64_t base = m->icount;
-    uint64_t next = base + s->icount;
-    if (s->pc == pc && s->fast_size == size && next <= m->budget_limit) {
-        m->blk = s;
-        m->blk_base = base;
-        m->icount = next;
-        return;
+    const icount_slot *cur = m->blk;
+    if (cur->pc == pc && cur->fast_size == size) {
+        uint64_t base = m->icount, next = base + cur->icount;
+        if (next <= m->budget_limit) {
+            m->blk_base = base;
+            m->icount = next;
+            return;
+        }
+    } else {
+        const icount_slot *s = slot_for(m->icache, pc);
+        uint64_t base = m->icount, next = base + s->icount;
+        if (s->pc == pc && s->fast_size == size && next <= m->budget_limit) {
+            m->blk = s;
+            m->blk_base = base;
+            m->icount = next;
+            return;
+        }
     }
     block_hook_slow(uc, pc, size, ud);
 }

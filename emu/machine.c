@@ -118,7 +118,7 @@ static bool hook_invalid(uc_engine *uc, void *ud)
     uc_reg_read_batch(uc, ids, vals, 2);
     /* Unicorn has no VMX: `vmcall` (0F 01 C1) arrives here as an invalid opcode. The
      * block's first decode noted where its vmcall is; otherwise read the bytes. */
-    bool vmcall = m->blk && m->blk->vmcall_at == rip && rip != 0;
+    bool vmcall = m->blk->vmcall_at == rip && rip != 0;
     if (!vmcall) {
         uint8_t b[3] = { 0 };
         gmem_fault f;
@@ -224,6 +224,7 @@ ve_status emu_create(const emu_config *cfg, vtl_machine **out, char *err, size_t
     }
     m->cfg = *cfg;
     m->cur = &m->vp[0];   /* emu_set_cur once its engine exists */
+    m->blk = &emu_no_block;
     vtl_state_init(&m->vs);
     /* A spare-frame pool the size of RAM serves copy-on-write breaks. */
     ve_status st = physmem_create(cfg->mem_size, cfg->mem_size / PAGE_SIZE, &m->pm);

@@ -172,10 +172,10 @@ struct vtl_machine {
     vcpu *cur;                    /* the VTL running now: change it with emu_set_cur */
 
     /* The block hook's working set, for the running engine. `icount` includes the whole
-     * current block from its start; `blk` is NULL when no block is under way (the count
-     * is final: after a VTL switch, a snapshot restore, before the first block). */
+     * current block from its start; `blk` is &emu_no_block when no block is under way (the
+     * count is final: after a VTL switch, a snapshot restore, before the first block). */
     icount_slot *icache;          /* cur->icache */
-    const icount_slot *blk;       /* the block running now (its slot) */
+    const icount_slot *blk;       /* the block running now (its slot), or &emu_no_block */
     uint64_t blk_base;            /* icount when it started */
     unsigned blk_io_seq;          /* I/O instructions seen in this block execution */
 
@@ -269,6 +269,7 @@ cs_insn *emu_decode_at(vtl_machine *m, uint64_t rip);
 void emu_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *ud);
 /* Instructions from the current block's start up to (not including) rip. */
 uint64_t emu_icount_at(vtl_machine *m, uint64_t rip);
+extern const icount_slot emu_no_block;
 /* Make v the running engine (m->cur) with its own block cache; no block is under way. */
 void emu_set_cur(vtl_machine *m, vcpu *v);
 /* Address of the n-th (0-based) I/O instruction of the current block, or 0. */

@@ -145,7 +145,7 @@ void emu_do_hypercall(vtl_machine *m)
     uint64_t rip = m->exc.rip;
     /* The vmcall retires. When it ends the current block (the usual case), the block's
      * count already includes it. */
-    if (!(m->blk && m->blk->vmcall_at == rip))
+    if (m->blk->vmcall_at != rip)
         m->icount = emu_icount_at(m, rip) + 1;
     uint64_t rcx = 0, rdx = 0, r8 = 0, cs = 0;
     int ids[4] = { UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_R8, UC_X86_REG_CS };

@@ -20,7 +20,7 @@ static void locate_io(vtl_machine *m, uint64_t *icount_after, uint64_t *rip)
         *rip = at;
         *icount_after = m->blk_base + idx + 1;
     } else {
-        *rip = m->blk ? m->blk->pc : 0;
+        *rip = m->blk->pc;
         *icount_after = m->icount;
     }
 }
