@@ -209,7 +209,7 @@ void emu_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *ud)
 {
     vtl_machine *m = ud;
     const icount_slot *cur = m->blk;
-    if (cur->pc == pc && cur->fast_size == size) {
+    if (__builtin_expect(cur->pc == pc && cur->fast_size == size, 1)) {
         uint64_t base = m->icount, next = base + cur->icount;
         if (next <= m->budget_limit) {
             m->blk_base = base;
