@@ -14,7 +14,7 @@
 #define RAM     (4 * PAGE_SIZE)
 #define SPARE   3
 #define TOTAL   (RAM + SPARE * PAGE_SIZE)
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#include "tests/unit/table_rows.h"
 
 typedef struct fixture {
     physmem *pm;
@@ -325,15 +325,8 @@ static void a_reallocated_frame_can_be_freed_again(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
-#define ADD_ROWS(rows, fn, with_fixture)                                                   \
-    for (size_t i = 0; i < ARRAY_LEN(rows); i++)                                           \
-        tests[n++] = (struct CMUnitTest){                                                  \
-            .name = (rows)[i].name,                                                        \
-            .test_func = (fn),                                                             \
-            .setup_func = (with_fixture) ? setup : NULL,                                   \
-            .teardown_func = (with_fixture) ? teardown : NULL,                             \
-            .initial_state = (void *)&(rows)[i],                                           \
-        }
+#define ADD_ROWS(rows, fn, with_fixture) \
+    ADD_TABLE_ROWS(tests, n, rows, fn, (with_fixture) ? setup : NULL, (with_fixture) ? teardown : NULL)
 
 int main(void)
 {

@@ -17,7 +17,7 @@
 #include "iommu/iommu.h"
 #include "iommu/vtd.h"
 
-#define ARRAY_LEN(a)  (sizeof(a) / sizeof((a)[0]))
+#include "tests/unit/table_rows.h"
 
 /* GPA pages [0, GPA_PAGES) are guest RAM; SPA frames above them are the spare pool. */
 #define GPA_PAGES     544u     /* 2 MiB + 128 KiB: room for a 1 MiB transfer */

@@ -17,7 +17,7 @@
 #include "mmu/pte.h"
 #include "mmu/walk.h"
 
-#define ARRAY_LEN(a)  (sizeof(a) / sizeof((a)[0]))
+#include "tests/unit/table_rows.h"
 
 /* Guest RAM: one page per paging structure; any other GPA is refused by the accessor. */
 #define PML4_AT       UINT64_C(0x1000)

@@ -10,35 +10,12 @@
 #include "common/status.h"
 #include "slat/ept.h"
 #include "slat/slat.h"
+#include "tests/unit/table_rows.h"
 
 #define PAGES   16
 #define LIMIT   (PAGES * PAGE_SIZE)
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-typedef struct fixture {
-    slat *s;
-    const void *row;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = test_calloc(1, sizeof(*f));
-    f->row = *state;
-    if (slat_create(LIMIT, &f->s) != VE_OK) {
-        test_free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    slat_destroy(f->s);
-    test_free(f);
-    return 0;
-}
+#include "tests/unit/slat/slat_fixture.h"
 
 static slat_entry entry_of(const slat *s, uint64_t gpa)
 {
@@ -425,16 +402,8 @@ static void ept_rights_round_trip_for_all_16_values(void **state)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 #define PLAIN(fn) cmocka_unit_test(fn)
 
-/* Appends one test per row, named by the row, with the row as initial state. */
-#define ADD_ROWS(rows, fn, with_fixture)                                                   \
-    for (size_t i = 0; i < ARRAY_LEN(rows); i++)                                           \
-        tests[n++] = (struct CMUnitTest){                                                  \
-            .name = (rows)[i].name,                                                        \
-            .test_func = (fn),                                                             \
-            .setup_func = (with_fixture) ? setup : NULL,                                   \
-            .teardown_func = (with_fixture) ? teardown : NULL,                             \
-            .initial_state = (void *)&(rows)[i],                                           \
-        }
+#define ADD_ROWS(rows, fn, with_fixture) \
+    ADD_TABLE_ROWS(tests, n, rows, fn, (with_fixture) ? setup : NULL, (with_fixture) ? teardown : NULL)
 
 int main(void)
 {

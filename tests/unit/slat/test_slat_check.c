@@ -11,12 +11,12 @@
 #include "common/bits.h"
 #include "common/status.h"
 #include "slat/slat.h"
+#include "tests/unit/table_rows.h"
 
 #define LIMIT   (16 * PAGE_SIZE)
 #define PAGE    (5 * PAGE_SIZE)      /* the page under test; its neighbours keep RWX */
 #define OK      VE_OK
 #define DENIED  VE_E_DENIED
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *acc_name(unsigned acc)
 {
@@ -24,31 +24,7 @@ static const char *acc_name(unsigned acc)
     return acc < ARRAY_LEN(names) ? names[acc] : "bad access";
 }
 
-/* A fresh table per test; the row a test runs arrives as the initial state. */
-typedef struct fixture {
-    slat *s;
-    const void *row;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = test_calloc(1, sizeof(*f));
-    f->row = *state;
-    if (slat_create(LIMIT, &f->s) != VE_OK) {
-        test_free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    slat_destroy(f->s);
-    test_free(f);
-    return 0;
-}
+#include "tests/unit/slat/slat_fixture.h"
 
 /* ---- named rows -------------------------------------------------------------------- */
 

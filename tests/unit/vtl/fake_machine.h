@@ -19,7 +19,7 @@
 #include "vtl/hypercall.h"
 #include "vtl/vp.h"
 
-#define ARRAY_LEN(a)  (sizeof(a) / sizeof((a)[0]))
+#include "tests/unit/table_rows.h"
 
 #define FM_PAGES      16u
 #define FM_RAM        (FM_PAGES * PAGE_SIZE)
@@ -325,14 +325,6 @@ static inline int fm_teardown(void **state)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fm_setup, fm_teardown)
 
 /* Appends one test per row, named by the row, with the row as the fixture's row. */
-#define ADD_ROWS(rows, fn)                                                                 \
-    for (size_t i_ = 0; i_ < ARRAY_LEN(rows); i_++)                                        \
-        tests[n++] = (struct CMUnitTest){                                                  \
-            .name = (rows)[i_].name,                                                       \
-            .test_func = (fn),                                                             \
-            .setup_func = fm_setup,                                                        \
-            .teardown_func = fm_teardown,                                                  \
-            .initial_state = (void *)&(rows)[i_],                                          \
-        }
+#define ADD_ROWS(rows, fn) ADD_TABLE_ROWS(tests, n, rows, fn, fm_setup, fm_teardown)
 
 #endif
