@@ -409,28 +409,9 @@ end
 
 -- ---- running a guest as `vtlemu run --quiet --trace` runs it ----------------------
 
--- The console as `vtlemu run` prints it on stdout: every byte in the order the VTLs
--- wrote it; with a secure kernel each line starts with its VTL's tag, and a line the
--- other VTL interrupts is ended first.
-local function cli_stdout(m, tagged)
-  local out, line_vtl = {}, -1
-  for ev in m:events("console") do
-    if not tagged then
-      out[#out + 1] = ev.text
-    else
-      for c in ev.text:gmatch(".") do
-        if line_vtl ~= ev.vtl then
-          if line_vtl >= 0 then out[#out + 1] = "\n" end
-          out[#out + 1] = string.format("[VTL%d] ", ev.vtl)
-          line_vtl = ev.vtl
-        end
-        out[#out + 1] = c
-        if c == "\n" then line_vtl = -1 end
-      end
-    end
-  end
-  return table.concat(out)
-end
+-- The console as `vtlemu run` prints it on stdout (tests/lua/lib/cli_console.lua).
+-- Scripts run from the project root (the runner and `make test` both start there).
+local cli_stdout = dofile("tests/lua/lib/cli_console.lua").stdout
 
 -- What `vtlemu run --quiet` writes on stderr: one line when the status is not 0.
 local function cli_stderr(exit_ev)

@@ -26,25 +26,8 @@ for _, f in ipairs{ KERNEL, SK } do
 end
 
 -- The console as `vtlemu run` prints it: with two VTLs each line tagged with its VTL.
-local function cli_stdout(m, tagged)
-  local out, line_vtl = {}, -1
-  for ev in m:events("console") do
-    if not tagged then
-      out[#out + 1] = ev.text
-    else
-      for c in ev.text:gmatch(".") do
-        if line_vtl ~= ev.vtl then
-          if line_vtl >= 0 then out[#out + 1] = "\n" end
-          out[#out + 1] = string.format("[VTL%d] ", ev.vtl)
-          line_vtl = ev.vtl
-        end
-        out[#out + 1] = c
-        if c == "\n" then line_vtl = -1 end
-      end
-    end
-  end
-  return table.concat(out)
-end
+-- Scripts run from the project root (the runner and `make test` both start there).
+local cli_stdout = dofile("tests/lua/lib/cli_console.lua").stdout
 
 -- Boots, runs to the exit and keeps what the checks look at.
 local function run(cfg)
