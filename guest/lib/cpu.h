@@ -71,6 +71,30 @@ static inline void lidt(const struct dtr *d)
     __asm__ volatile("lidt %0" : : "m"(*d));
 }
 
+/* Load a GDT and reload every segment register from it: CS only by a far transfer (push
+ * the new CS and a return address, then lretq); DS, ES and SS get data_sel; FS and GS get
+ * the null selector, as their bases come from MSRs and a selector load would reset them. */
+static inline void load_gdt(const struct dtr *gdtr, uint64_t code_sel, uint16_t data_sel)
+{
+    __asm__ volatile(
+        "lgdt %[gdtr]\n\t"
+        "pushq %[cs]\n\t"
+        "leaq 1f(%%rip), %%rax\n\t"
+        "pushq %%rax\n\t"
+        "lretq\n"
+        "1:\n\t"
+        "movw %w[ds], %%ax\n\t"
+        "movw %%ax, %%ds\n\t"
+        "movw %%ax, %%es\n\t"
+        "movw %%ax, %%ss\n\t"
+        "xorl %%eax, %%eax\n\t"
+        "movw %%ax, %%fs\n\t"
+        "movw %%ax, %%gs\n\t"
+        :
+        : [gdtr] "m"(*gdtr), [cs] "r"(code_sel), [ds] "r"(data_sel)
+        : "rax", "memory");
+}
+
 static inline void ltr(uint16_t sel)
 {
     __asm__ volatile("ltr %0" : : "rm"(sel));

@@ -64,23 +64,7 @@ void cpu_init(void)
     gdt[4] = t >> 32;
 
     struct dtr gdtr = { sizeof gdt - 1, (uint64_t)gdt };
-    __asm__ volatile(
-        "lgdt %[gdtr]\n\t"
-        "pushq %[cs]\n\t"
-        "leaq 1f(%%rip), %%rax\n\t"
-        "pushq %%rax\n\t"
-        "lretq\n"
-        "1:\n\t"
-        "movw %w[ds], %%ax\n\t"
-        "movw %%ax, %%ds\n\t"
-        "movw %%ax, %%es\n\t"
-        "movw %%ax, %%ss\n\t"
-        "xorl %%eax, %%eax\n\t"
-        "movw %%ax, %%fs\n\t"
-        "movw %%ax, %%gs\n\t"
-        :
-        : [gdtr] "m"(gdtr), [cs] "i"(SEL_CODE), [ds] "r"(SEL_DATA)
-        : "rax", "memory");
+    load_gdt(&gdtr, SEL_CODE, SEL_DATA);
     ltr(SEL_TSS);
 
     for (unsigned v = 0; v < 32; v++) {

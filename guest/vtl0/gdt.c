@@ -58,25 +58,8 @@ void gdt_init(uint64_t rsp0, uint64_t ist1)
     set_tss_desc(&gdt[SEL_TSS / 8], (uint64_t)&tss, sizeof tss - 1);
 
     struct dtr gdtr = { sizeof gdt - 1, (uint64_t)gdt };
-    /* CS can only be reloaded by a far transfer: push the new CS and a return address,
-     * then lretq. FS and GS get the null selector: their bases come from MSRs (GS is the
-     * per-CPU pointer, see syscall.c), and loading a selector must come before that. */
-    __asm__ volatile(
-        "lgdt %[gdtr]\n\t"
-        "pushq %[cs]\n\t"
-        "leaq 1f(%%rip), %%rax\n\t"
-        "pushq %%rax\n\t"
-        "lretq\n"
-        "1:\n\t"
-        "movw %w[ds], %%ax\n\t"
-        "movw %%ax, %%ds\n\t"
-        "movw %%ax, %%es\n\t"
-        "movw %%ax, %%ss\n\t"
-        "xorl %%eax, %%eax\n\t"
-        "movw %%ax, %%fs\n\t"
-        "movw %%ax, %%gs\n\t"
-        :
-        : [gdtr] "m"(gdtr), [cs] "i"(SEL_KCODE), [ds] "r"(SEL_KDATA)
-        : "rax", "memory");
+    /* FS and GS get the null selector: GS's base is the per-CPU pointer (syscall.c),
+     * set after this. */
+    load_gdt(&gdtr, SEL_KCODE, SEL_KDATA);
     ltr(SEL_TSS);
 }
