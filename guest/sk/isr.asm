@@ -1,4 +1,4 @@
-; Exception stubs for vectors 0-31: each pushes a 0 where the CPU pushes no error code,
+; Exception stubs for vectors 0-31 (guest/lib/isr_stubs.inc): each pushes a 0 where the CPU pushes no error code,
 ; then its vector, so every frame has the layout of struct sk_trap_frame (cpu.c). The
 ; secure kernel expects no exception at all: the handler reports and stops the machine.
 
@@ -7,21 +7,8 @@ default rel
 
 extern sk_trap
 
-; Vectors with a CPU error code: #DF #TS #NP #SS #GP #PF #AC #CP #VC #SX.
-%define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
-
-section .text
-
-%assign v 0
-%rep 32
-isr_%+ v:
-%if !HAS_ERROR(v)
-    push 0
-%endif
-    push v
-    jmp isr_common
-%assign v v+1
-%endrep
+%include "guest/lib/isr_stubs.inc"
+ISR_STUBS isr_common, sk_isr_stubs
 
 isr_common:
     push rax
@@ -37,12 +24,3 @@ isr_common:
     call sk_trap                                ; does not return
     ud2
 
-section .rodata
-align 8
-global sk_isr_stubs
-sk_isr_stubs:
-%assign v 0
-%rep 32
-    dq isr_%+ v
-%assign v v+1
-%endrep

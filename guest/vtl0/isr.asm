@@ -10,21 +10,8 @@ default rel
 
 extern trap_dispatch
 
-; Vectors for which the CPU pushes an error code: #DF #TS #NP #SS #GP #PF #AC #CP #VC #SX.
-%define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
-
-section .text
-
-%assign v 0
-%rep 32
-isr_%+ v:
-%if !HAS_ERROR(v)
-    push 0
-%endif
-    push v
-    jmp isr_common
-%assign v v+1
-%endrep
+%include "guest/lib/isr_stubs.inc"
+ISR_STUBS isr_common, isr_stubs
 
 isr_common:
     push rax
@@ -65,12 +52,3 @@ isr_common:
     add rsp, 16                             ; vector and error code
     iretq
 
-section .rodata
-align 8
-global isr_stubs
-isr_stubs:
-%assign v 0
-%rep 32
-    dq isr_%+ v
-%assign v v+1
-%endrep
