@@ -1,6 +1,7 @@
-; Exception stubs for vectors 0-31 (guest/lib/isr_stubs.inc): each pushes a 0 where the CPU pushes no error code,
-; then its vector, so every frame has the layout of struct sk_trap_frame (cpu.c). The
-; secure kernel expects no exception at all: the handler reports and stops the machine.
+; Exception stubs for vectors 0-31 (guest/lib/isr_stubs.inc): each pushes a 0 where
+; the CPU pushes no error code, then its vector, so every frame has the layout of struct
+; sk_trap_frame (cpu.c). The secure kernel expects no exception at all: the handler
+; reports and stops the machine.
 
 bits 64
 default rel
