@@ -14,13 +14,20 @@ static bool in_table(uint64_t page, const uc_x86_mmr *t)
     return page >= lo && page <= hi;
 }
 
-static bool implicit_supervisor(vtl_machine *m, uint64_t page)
+/* The tables are read once per run, like the paging controls (see vcpu): only lgdt,
+ * lidt, lldt and ltr change them, and their blocks set ctrl_live. */
+static bool implicit_supervisor(vcpu *v, uint64_t page)
 {
-    uc_x86_mmr gdtr, idtr, ldtr, tr;
-    int ids[4] = { UC_X86_REG_GDTR, UC_X86_REG_IDTR, UC_X86_REG_LDTR, UC_X86_REG_TR };
-    void *vals[4] = { &gdtr, &idtr, &ldtr, &tr };
-    uc_reg_read_batch(m->cur->uc, ids, vals, 4);
-    return in_table(page, &gdtr) || in_table(page, &idtr) || in_table(page, &ldtr) || in_table(page, &tr);
+    if (v->ctrl_live || !v->tables_valid) {
+        int ids[4] = { UC_X86_REG_GDTR, UC_X86_REG_IDTR, UC_X86_REG_LDTR, UC_X86_REG_TR };
+        void *vals[4] = { &v->tables[0], &v->tables[1], &v->tables[2], &v->tables[3] };
+        uc_reg_read_batch(v->uc, ids, vals, 4);
+        v->tables_valid = true;
+    }
+    for (int i = 0; i < 4; i++)
+        if (in_table(page, &v->tables[i]))
+            return true;
+    return false;
 }
 
 /* Record a denied access; the run loop turns it into an intercept or a stop. */
@@ -69,7 +76,7 @@ bool emu_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry 
     }
     mmu_ctrl ctrl = v->ctrl;
     unsigned cpl = (unsigned)(cs & 3);
-    if (cpl == 3 && implicit_supervisor(m, vaddr))
+    if (cpl == 3 && implicit_supervisor(v, vaddr))
         cpl = 0;
     if ((ctrl.cr4 & MMU_CR4_SMAP) && cpl < 3)
         rflags = cpu_reg(v->uc, UC_X86_REG_RFLAGS);

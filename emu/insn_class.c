@@ -46,7 +46,8 @@ unsigned emu_insn_class(const cs_insn *insn)
     if (insn->id == X86_INS_VMCALL)
         cls |= INSN_VMCALL;
     if (insn->id == X86_INS_WRMSR || insn->id == X86_INS_VMRUN || insn->id == X86_INS_RSM ||
-        insn->id == X86_INS_LMSW)
+        insn->id == X86_INS_LMSW || insn->id == X86_INS_LGDT || insn->id == X86_INS_LIDT ||
+        insn->id == X86_INS_LLDT || insn->id == X86_INS_LTR)
         cls |= INSN_CTRL;
     if (fpu_insn(insn->id))
         cls |= INSN_FPU;

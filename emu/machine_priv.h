@@ -65,14 +65,14 @@ typedef struct icount_slot {
     bool slow;            /* needs the block hook's slow path (I/O, rep, undecodable) */
     uint64_t vmcall_at;   /* the address of a `vmcall` ending the block, else 0 */
     bool needs_retranslate;
-    bool writes_ctrl;     /* may change CR0/CR3/CR4/EFER (always slow, see vcpu) */
+    bool writes_ctrl;     /* may change CR0/CR3/CR4/EFER/GDTR/IDTR/LDTR/TR (always slow) */
 } __attribute__((aligned(64))) icount_slot;
 
 /* insn_class.c: what an instruction touches beyond the general registers. */
 #define INSN_FPU     1u   /* x87, MMX, SSE, AVX state */
 #define INSN_DR      2u   /* debug registers */
 #define INSN_VMCALL  4u
-#define INSN_CTRL    8u   /* may change CR0, CR3, CR4 or EFER */
+#define INSN_CTRL    8u   /* may change CR0, CR3, CR4, EFER or a descriptor-table register */
 unsigned emu_insn_class(const cs_insn *insn);
 
 /* wide.c: instructions with accesses over 8 bytes get a precise page check. */
@@ -97,13 +97,17 @@ typedef struct vcpu {
     uint64_t untils_since_flush;  /* run-until points since the code buffer was flushed */
     bool probe_failed;
     /* The paging controls (CR0, CR3, CR4, EFER) as the first TLB fill of this run read
-     * them. Within a run only guest instructions change them (mov to CRn, lmsw, wrmsr,
-     * vmrun, rsm; every hook stops the run first), and blocks with such instructions
-     * take the block hook's slow path, which sets ctrl_live: from then on until the run
-     * ends every fill reads them afresh. Outside uc_emu_start ctrl_live is true. */
+     * them, and the descriptor-table registers as the first ring-3 fill read them.
+     * Within a run only guest instructions change them (mov to CRn, lmsw, wrmsr, vmrun,
+     * rsm, lgdt, lidt, lldt, ltr; every hook stops the run first), and blocks with such
+     * instructions take the block hook's slow path, which sets ctrl_live: from then on
+     * until the run ends every fill reads them afresh. Outside uc_emu_start ctrl_live is
+     * true. */
     mmu_ctrl ctrl;
     bool ctrl_valid;
     bool ctrl_live;
+    uc_x86_mmr tables[4];         /* GDTR, IDTR, LDTR, TR, the same way (fill.c) */
+    bool tables_valid;
 
     /* Instruction counting (the block now running is the machine's, see vtl_machine). */
     uint64_t io_checked_pc;       /* an I/O instruction the run loop allowed to run once */

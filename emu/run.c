@@ -185,6 +185,7 @@ emu_run_result emu_run_until(vtl_machine *m, emu_stop_fn stop, void *ctx, uint64
         m->cur->until_probe_page = align_down(u.until - 1, PAGE_SIZE);
         m->cur->probe_failed = false;
         m->cur->ctrl_valid = false;
+        m->cur->tables_valid = false;
         m->cur->ctrl_live = false;
         uc_err err = uc_emu_start(m->cur->uc, rip, u.until, 0, 0);
         m->cur->ctrl_live = true;
