@@ -142,7 +142,7 @@ __attribute__((noinline, cold)) static void block_hook_slow(uc_engine *uc, uint6
         s->icount = count_insns(m, pc, size, 0, &io, &rep);
         s->has_io = io;
         s->rep_string = rep;
-        s->slow = io || rep || s->icount == 0;
+        bool slow = io || rep || s->icount == 0;
         s->needs_retranslate = false;
         classify_block(m, v, s);
         if (s->needs_retranslate) {
@@ -156,8 +156,7 @@ __attribute__((noinline, cold)) static void block_hook_slow(uc_engine *uc, uint6
             uc_emu_stop(uc);
             return;
         }
-        s->slow = s->slow || s->writes_ctrl;
-        if (!s->slow)
+        if (!slow && !s->writes_ctrl)
             s->fast_size = size;
     }
     if (s->writes_ctrl)
@@ -231,8 +230,8 @@ void emu_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *ud)
 
 uint64_t emu_icount_at(vtl_machine *m, uint64_t rip)
 {
-    const icount_slot *b = m->blk;
-    if (!b || rip < b->pc || rip >= b->pc + b->size)
+    const icount_slot *b = m->blk;   /* emu_no_block: an empty range */
+    if (rip < b->pc || rip >= b->pc + b->size)
         return m->icount;
     return m->blk_base + count_insns(m, b->pc, b->size, rip, NULL, NULL);
 }
@@ -253,7 +252,7 @@ uint64_t emu_block_io_insn(vtl_machine *m, unsigned n, uint64_t *insn_index)
 {
     uint8_t buf[4096 + MAX_INSN];
     const icount_slot *b = m->blk;
-    if (!b) {
+    if (b->size == 0) {   /* emu_no_block: no block under way */
         *insn_index = 0;
         return 0;
     }

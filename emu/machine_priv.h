@@ -57,12 +57,12 @@ typedef struct pending_exc {
  * 24 bytes are all the block hook's fast path reads; a slot is one cache line. */
 typedef struct icount_slot {
     uint64_t pc;
-    uint32_t fast_size;   /* `size` while the fast path may count the block, else 0 */
+    uint32_t fast_size;   /* `size` when the fast path may count the block; 0 when it needs
+                             the slow path (I/O, rep string, undecodable, control writes) */
     uint32_t size;
     uint64_t icount;
     bool has_io;
     bool rep_string;      /* the block is one rep-prefixed string instruction */
-    bool slow;            /* needs the block hook's slow path (I/O, rep, undecodable) */
     uint64_t vmcall_at;   /* the address of a `vmcall` ending the block, else 0 */
     bool needs_retranslate;
     bool writes_ctrl;     /* may change CR0/CR3/CR4/EFER/GDTR/IDTR/LDTR/TR (always slow) */
