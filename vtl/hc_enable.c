@@ -48,9 +48,7 @@ uint16_t hc_enable_vp_vtl(hc_call *c)
     hv_input_enable_vp_vtl in;
     if (!hc_read(c, c->rdx, 0, &in, sizeof(in)))
         return HV_STATUS_INVALID_HYPERCALL_INPUT;
-    if (in.partition_id != HV_PARTITION_ID_SELF)
-        return HV_STATUS_INVALID_PARAMETER;
-    if (in.vp_index != 0 && in.vp_index != HV_VP_INDEX_SELF)
+    if (!hc_names_own_vp(in.partition_id, in.vp_index))
         return HV_STATUS_INVALID_PARAMETER;
     const unsigned target = in.target_vtl;
     if (target >= VTL_COUNT || !c->st->partition_enabled[target])

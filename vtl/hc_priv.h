@@ -26,6 +26,13 @@ typedef struct hc_call {
     unsigned next_vtl;
 } hc_call;
 
+/* An input naming a virtual processor must name the caller's own: its partition
+ * (HV_PARTITION_ID_SELF) and VP 0, the only one, by number or as HV_VP_INDEX_SELF. */
+static inline bool hc_names_own_vp(uint64_t partition_id, uint32_t vp_index)
+{
+    return partition_id == HV_PARTITION_ID_SELF && (vp_index == 0 || vp_index == HV_VP_INDEX_SELF);
+}
+
 /* Guest input/output at base + offset through the caller's SLAT view. A base + offset
  * that wraps past 2^64 is refused like an unreadable page (status 3 at the caller). */
 static inline bool hc_read(const hc_call *c, uint64_t base, uint64_t offset, void *buf, size_t len)

@@ -13,9 +13,7 @@ static uint16_t hc_registers_target(const hc_call *c, unsigned *target)
     hv_input_vp_registers in;
     if (!hc_read(c, c->rdx, 0, &in, sizeof(in)))
         return HV_STATUS_INVALID_HYPERCALL_INPUT;
-    if (in.partition_id != HV_PARTITION_ID_SELF)
-        return HV_STATUS_INVALID_PARAMETER;
-    if (in.vp_index != 0 && in.vp_index != HV_VP_INDEX_SELF)
+    if (!hc_names_own_vp(in.partition_id, in.vp_index))
         return HV_STATUS_INVALID_PARAMETER;
     const unsigned t = (in.input_vtl & HV_INPUT_VTL_USE_TARGET) ? HV_INPUT_VTL_TARGET(in.input_vtl)
                                                                 : c->caller;
