@@ -8,6 +8,7 @@
 
 #include "common/bits.h"
 #include "emu/bootinfo.h"
+#include "emu/errmsg.h"
 
 /* Tables are stored by copying host integers, so host and guest byte order must agree. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -100,15 +101,12 @@ __attribute__((format(printf, 5, 6)))
 static ve_status fail(ve_status st, char *err, size_t errlen, unsigned vtl,
                       const char *fmt, ...)
 {
-    if (err && errlen) {
-        int n = snprintf(err, errlen, "VTL%u boot: ", vtl);
-        if (n >= 0 && (size_t)n < errlen) {
-            va_list ap;
-            va_start(ap, fmt);
-            vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-            va_end(ap);
-        }
-    }
+    char prefix[24];
+    snprintf(prefix, sizeof(prefix), "VTL%u boot", vtl);
+    va_list ap;
+    va_start(ap, fmt);
+    emu_verr(err, errlen, prefix, fmt, ap);
+    va_end(ap);
     return st;
 }
 

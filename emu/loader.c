@@ -13,6 +13,7 @@
 
 #include "common/bits.h"
 #include "emu/elf.h"
+#include "emu/errmsg.h"
 
 /* Headers are copied into the structs of emu/elf.h as they lie in the file, which is
  * only right when the host byte order matches the file's. */
@@ -26,15 +27,10 @@ __attribute__((format(printf, 5, 6)))
 static ve_status fail(ve_status st, char *err, size_t errlen, const char *name,
                       const char *fmt, ...)
 {
-    if (err && errlen) {
-        int n = snprintf(err, errlen, "%s: ", name);
-        if (n >= 0 && (size_t)n < errlen) {
-            va_list ap;
-            va_start(ap, fmt);
-            vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-            va_end(ap);
-        }
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    emu_verr(err, errlen, name, fmt, ap);
+    va_end(ap);
     return st;
 }
 

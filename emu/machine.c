@@ -6,6 +6,7 @@
 
 #include "common/bits.h"
 #include "emu/boot.h"
+#include "emu/errmsg.h"
 #include "emu/loader.h"
 #include "emu/machine_priv.h"
 #include "emu/vtl_switch.h"
@@ -20,7 +21,7 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
+    emu_verr(err, errlen, NULL, fmt, ap);
     va_end(ap);
 }
 
