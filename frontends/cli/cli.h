@@ -13,5 +13,8 @@ int cli_run(int argc, char **argv);
 bool cli_parse_size(const char *s, uint64_t *out);
 /* A decimal count without sign or suffix. */
 bool cli_parse_count(const char *s, uint64_t *out);
+/* A bad command line: "vtlemu: " + fmt (one %s, given arg) + a hint, on stderr, as one
+ * line. Returns CLI_USAGE, the exit status. */
+int cli_usage_error(const char *fmt, const char *arg);
 
 #endif

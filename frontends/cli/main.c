@@ -39,10 +39,8 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "vtlemu: missing command (try vtlemu --help)\n");
-        return CLI_USAGE;
-    }
+    if (argc < 2)
+        return cli_usage_error("%s", "missing command");
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
         return 0;
@@ -57,6 +55,5 @@ int main(int argc, char **argv)
         return cli_debug(argc - 2, argv + 2);
     if (!strcmp(argv[1], "test"))
         return vlua_test_main(argc - 2, argv + 2);
-    fprintf(stderr, "vtlemu: unknown command '%s' (try vtlemu --help)\n", argv[1]);
-    return CLI_USAGE;
+    return cli_usage_error("unknown command '%s'", argv[1]);
 }

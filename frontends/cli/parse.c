@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "frontends/cli/cli.h"
@@ -49,4 +50,12 @@ bool cli_parse_size(const char *s, uint64_t *out)
         return false;
     *out = v << shift;
     return true;
+}
+
+int cli_usage_error(const char *fmt, const char *arg)
+{
+    fputs("vtlemu: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs(" (try vtlemu --help)\n", stderr);
+    return CLI_USAGE;
 }

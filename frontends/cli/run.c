@@ -53,14 +53,6 @@ static void on_console(unsigned vtl, const char *bytes, size_t len, void *ctx)
     }
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    fputs("vtlemu: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs(" (try vtlemu --help)\n", stderr);
-    return CLI_USAGE;
-}
-
 int cli_run(int argc, char **argv)
 {
     emu_config cfg = { .mem_size = EMU_DEFAULT_MEM };
@@ -74,44 +66,44 @@ int cli_run(int argc, char **argv)
         bool has_val = i + 1 < argc;
         if (!strcmp(a, "--mem")) {
             if (!has_val)
-                return usage_error("%s needs a size", a);
+                return cli_usage_error("%s needs a size", a);
             if (!cli_parse_size(argv[++i], &cfg.mem_size))
-                return usage_error("bad memory size '%s'", argv[i]);
+                return cli_usage_error("bad memory size '%s'", argv[i]);
         } else if (!strcmp(a, "--trace")) {
             if (!has_val)
-                return usage_error("%s needs a file name", a);
+                return cli_usage_error("%s needs a file name", a);
             trace_path = argv[++i];
         } else if (!strcmp(a, "--max-insns")) {
             if (!has_val)
-                return usage_error("%s needs a count", a);
+                return cli_usage_error("%s needs a count", a);
             if (!cli_parse_count(argv[++i], &cfg.max_insns) || cfg.max_insns == 0)
-                return usage_error("bad instruction count '%s' (a positive decimal number)", argv[i]);
+                return cli_usage_error("bad instruction count '%s' (a positive decimal number)", argv[i]);
         } else if (!strcmp(a, "--vtl1")) {
             if (!has_val)
-                return usage_error("%s needs a secure kernel image", a);
+                return cli_usage_error("%s needs a secure kernel image", a);
             secure = argv[++i];
         } else if (!strcmp(a, "--module")) {
             if (!has_val)
-                return usage_error("%s needs an image", a);
+                return cli_usage_error("%s needs an image", a);
             if (nmodules == sizeof(modules) / sizeof(modules[0]))
-                return usage_error("%s given too often (at most 16)", a);
+                return cli_usage_error("%s given too often (at most 16)", a);
             modules[nmodules++] = argv[++i];
         } else if (!strcmp(a, "--quiet")) {
             out.quiet = true;
         } else if (!strcmp(a, "--append")) {
             if (!has_val)
-                return usage_error("%s needs a string", a);
+                return cli_usage_error("%s needs a string", a);
             cfg.append = argv[++i];
         } else if (a[0] == '-' && a[1]) {
-            return usage_error("unknown option '%s'", a);
+            return cli_usage_error("unknown option '%s'", a);
         } else if (image) {
-            return usage_error("more than one image given ('%s')", a);
+            return cli_usage_error("more than one image given ('%s')", a);
         } else {
             image = a;
         }
     }
     if (!image)
-        return usage_error("%s", "no image given");
+        return cli_usage_error("%s", "no image given");
     cfg.modules = modules;
     cfg.module_count = nmodules;
 

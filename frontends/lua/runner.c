@@ -154,14 +154,6 @@ static void run_file(const char *path, const run_opts *o, unsigned *passed, unsi
     *failed += f.failed;
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    fputs("vtlemu: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs(" (try vtlemu --help)\n", stderr);
-    return CLI_USAGE;
-}
-
 int vlua_test_main(int argc, char **argv)
 {
     run_opts o = { .file_insns = VLUA_DEFAULT_FILE_INSNS, .timeout_s = VLUA_DEFAULT_TIMEOUT_S };
@@ -175,21 +167,21 @@ int vlua_test_main(int argc, char **argv)
         if (!strcmp(a, "--file-insns") || !strcmp(a, "--timeout")) {
             uint64_t *dst = a[2] == 'f' ? &o.file_insns : &o.timeout_s;
             if (i + 1 >= argc)
-                return usage_error("%s needs a count", a);
+                return cli_usage_error("%s needs a count", a);
             if (!cli_parse_count(argv[++i], dst) || *dst == 0)
-                return usage_error("bad count '%s' (a positive decimal number)", argv[i]);
+                return cli_usage_error("bad count '%s' (a positive decimal number)", argv[i]);
             /* INT64_MAX: Lua integers carry counts. */
             if (*dst > (uint64_t)INT64_MAX)
-                return usage_error("count '%s' is too large", argv[i]);
+                return cli_usage_error("count '%s' is too large", argv[i]);
         } else if (a[0] == '-' && a[1]) {
-            return usage_error("unknown option '%s'", a);
+            return cli_usage_error("unknown option '%s'", a);
         } else {
             first = i;
             break;
         }
     }
     if (first >= argc)
-        return usage_error("%s", "test needs at least one script");
+        return cli_usage_error("%s", "test needs at least one script");
 
     unsigned passed = 0, failed = 0;
     for (int i = first; i < argc; i++)
