@@ -63,3 +63,12 @@ void secure_zero(void *dst, size_t n)
     /* Also tells the compiler the memory is used, so earlier stores stay too. */
     __asm__ volatile("" : : "r"(dst) : "memory");
 }
+
+bool has_word(const char *line, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *s = line; s && *s; s++)
+        if ((s == line || s[-1] == ' ') && !memcmp(s, word, n) && (s[n] == '\0' || s[n] == ' '))
+            return true;
+    return false;
+}

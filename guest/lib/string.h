@@ -4,6 +4,7 @@
 #ifndef GUEST_LIB_STRING_H
 #define GUEST_LIB_STRING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 void *memcpy(void *dst, const void *src, size_t n);
@@ -12,6 +13,10 @@ void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
+
+/* True if the space-separated line (a boot command line; NULL reads as empty) has `word`
+ * as one of its words. */
+bool has_word(const char *line, const char *word);
 
 /* memset(dst, 0, n) that the compiler may not drop as a dead store: for wiping keys
  * and hashes from memory before it is reused or returned. */

@@ -60,16 +60,6 @@ static void protect_image(void)
            sk_boot.loader_start, sk_boot.loader_end);
 }
 
-/* True if the space-separated command line has `word` as one of its words. */
-static bool has_word(const char *line, const char *word)
-{
-    size_t n = strlen(word);
-    for (const char *s = line; s && *s; s++)
-        if ((s == line || s[-1] == ' ') && !memcmp(s, word, n) && (s[n] == '\0' || s[n] == ' '))
-            return true;
-    return false;
-}
-
 void sk_main(uint64_t boot_info_gpa)
 {
     read_boot_info((const struct boot_info *)boot_info_gpa);

@@ -50,16 +50,6 @@ uint64_t demo_next_challenge(void)
     return (z ^ (z >> 31)) >> 1;            /* 63 bits: a non-negative syscall result */
 }
 
-/* True if the space-separated command line has `word` as one of its words. */
-static bool has_word(const char *line, const char *word)
-{
-    size_t n = strlen(word);
-    for (const char *s = line; s && *s; s++)
-        if ((s == line || s[-1] == ' ') && !memcmp(s, word, n) && (s[n] == '\0' || s[n] == ' '))
-            return true;
-    return false;
-}
-
 /* Like HVCI/KDP: once VTL1 has made the kernel's code read-only in VTL0's SLAT, not
  * even the kernel itself (or an attacker in it) can change it. */
 static void protect_kernel_code(void)
